@@ -1,0 +1,46 @@
+#include "base/ids.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace irsa {
+namespace {
+
+std::string RandomChars(std::string_view alphabet, size_t n, Random& random) {
+  std::string out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) out += alphabet[random.Below(alphabet.size())];
+  return out;
+}
+
+constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+}  // namespace
+
+std::string NewUniqueId(std::string_view prefix, Random& random) {
+  return std::string(prefix) + RandomChars(kBase32, 17, random);
+}
+
+std::string NewAccessKeyId(std::string_view prefix, Random& random) {
+  return std::string(prefix) + RandomChars(kBase32, 16, random);
+}
+
+std::string NewSecretAccessKey(Random& random) {
+  return RandomChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40,
+                     random);
+}
+
+std::string NewUuid(Random& random) {
+  uint8_t b[16];
+  random.Fill(b);
+  b[6] = uint8_t((b[6] & 0x0F) | 0x40);
+  b[8] = uint8_t((b[8] & 0x3F) | 0x80);
+  char buf[37];
+  std::snprintf(buf, sizeof buf,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return buf;
+}
+
+}  // namespace irsa
