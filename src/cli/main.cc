@@ -1,1 +1,15 @@
-int main() { return 0; }
+// irsa: one binary, many subcommands. Each subcommand lives in its own <name>_cmd.{h,cc}.
+#include <CLI/CLI.hpp>
+
+#include "cli/policy_cmd.h"
+#include "cli/serve_cmd.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"irsa: self-hosted IAM Roles for Service Accounts (IAM, STS, OIDC, Kubernetes)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "irsa 0.1.0");
+  irsa::cli::AddServeCommand(app);
+  irsa::cli::AddPolicyCommands(app);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang and runs each for a bounded time (default 30 s) over
+# its seed corpus in fuzz/corpus/<name>/. New inputs go to a scratch directory, never the repo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+scripts/build.sh fuzz -j"$(nproc)"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+status=0
+for bin in build/fuzz/fuzz_*; do
+  [ -x "$bin" ] || continue
+  name=${bin##*/fuzz_}
+  mkdir -p "$scratch/$name"
+  echo "fuzz: $name for ${seconds}s"
+  if ! "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+      -print_final_stats=0 "$scratch/$name" "fuzz/corpus/$name" >"$scratch/$name.log" 2>&1; then
+    echo "fuzz: $name FAILED"; tail -50 "$scratch/$name.log"; status=1
+  fi
+done
+exit $status

@@ -1,0 +1,55 @@
+// Who is calling: the authenticated principal of a request, resolved by authn (SigV4 against a
+// long-term access key or a session token) before a service operation runs.
+//
+// A Caller is a plain value; it holds no secrets (the secret access key is used for signature
+// verification only and never stored here).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+
+namespace irsa::authz {
+
+enum class CallerType {
+  kRoot,         // the account's root identity (arn:aws:iam::A:root)
+  kUser,         // an IAM user with a long-term access key
+  kAssumedRole,  // a role session (AssumeRole / AssumeRoleWithWebIdentity credentials)
+  kAnonymous,    // unsigned request (only AssumeRoleWithWebIdentity accepts these)
+};
+
+struct SessionTag {
+  std::string key;
+  std::string value;
+};
+
+struct Caller {
+  CallerType type = CallerType::kAnonymous;
+  std::string account;        // 12-digit account id
+  std::string arn;            // root, user or assumed-role session ARN
+  std::string user_id;        // account id (root), AIDA… (user), AROA…:session (role session)
+  std::string access_key_id;  // the key that signed the request, if any
+
+  // kUser: the IAM user.
+  std::string user_name;  // as created (original case)
+  std::string user_path;
+
+  // kAssumedRole: the role and session.
+  std::string role_name;
+  std::string role_arn;  // arn:aws:iam::A:role/path/name
+  std::string role_id;   // AROA…
+  std::string session_name;
+  SystemTime token_issue_time{};
+  SystemTime expiration{};
+  std::vector<SessionTag> session_tags;
+  std::string federated_provider;  // provider ARN for web-identity sessions, else empty
+  std::string web_identity_subject;
+  std::string web_identity_audience;
+  std::string source_identity;
+  bool chained = false;  // obtained by AssumeRole with role-session credentials
+
+  bool is_root() const { return type == CallerType::kRoot; }
+};
+
+}  // namespace irsa::authz

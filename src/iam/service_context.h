@@ -1,0 +1,53 @@
+// What every IAM/STS operation is given: the store, the clock, randomness and quotas.
+// All references outlive the operations; the context itself is immutable and shared by threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "store/store.h"
+
+namespace irsa::iam {
+
+// Configurable service quotas, AWS defaults.
+struct Quotas {
+  int64_t access_keys_per_user = 2;
+  int64_t users_per_account = 5000;
+  int64_t roles_per_account = 1000;
+  int64_t policies_per_account = 1500;
+  int64_t trust_policy_size = 2048;           // ACLSizePerRole
+  int64_t managed_policy_size = 6144;         // PolicySize
+  int64_t role_inline_policy_size = 10240;    // aggregate per role
+  int64_t user_inline_policy_size = 2048;     // aggregate per user
+  int64_t attached_policies_per_role = 10;    // PoliciesPerRole
+  int64_t attached_policies_per_user = 10;
+  int64_t versions_per_policy = 5;
+  int64_t oidc_providers_per_account = 100;
+  int64_t client_ids_per_oidc_provider = 100;
+  int64_t thumbprints_per_oidc_provider = 5;
+  int64_t tags_per_resource = 50;
+};
+
+struct ServiceContext {
+  store::Store& store;
+  const Clock& clock;
+  Random& random;
+  Quotas quotas;
+};
+
+// One page of a list operation: Marker/IsTruncated/MaxItems as IAM paginates.
+template <typename T>
+struct ListPage {
+  std::vector<T> items;
+  bool truncated = false;
+  std::string marker;  // opaque; set when truncated
+};
+
+// Markers are opaque to clients: base64url of the last row key returned.
+std::string EncodeMarker(const std::string& last_key);
+// Returns the row key to continue after, or InvalidInput for a marker irsa did not issue.
+Result<std::string> DecodeMarker(const std::string& marker);
+
+}  // namespace irsa::iam

@@ -1,0 +1,115 @@
+#include "iam/users.h"
+
+#include "base/arn.h"
+#include "base/ids.h"
+#include "base/strings.h"
+
+namespace irsa::iam {
+namespace {
+
+Error NoSuchUser(const std::string& name) {
+  return errors::NoSuchEntity("The user with name " + name + " cannot be found.");
+}
+
+store::Row UserRow(const std::string& account, const UserRecord& user) {
+  store::Row row;
+  row.id = {account, kind::kUser, "", AsciiLower(user.name)};
+  row.path = user.path;
+  row.body = ToBody(user);
+  return row;
+}
+
+}  // namespace
+
+std::string UserArn(const std::string& account, const std::string& path, const std::string& name) {
+  return IamArn(account, "user" + path + name);
+}
+
+Result<UserRecord> CreateUser(const ServiceContext& ctx, const std::string& account,
+                              const CreateUserInput& input) {
+  UserRecord user;
+  user.name = input.name;
+  user.path = input.path.empty() ? "/" : input.path;
+  user.id = NewUniqueId(id_prefix::kUser, ctx.random);
+  user.arn = UserArn(account, user.path, user.name);
+  user.created = ctx.clock.Now();
+  user.permissions_boundary_arn = input.permissions_boundary_arn;
+  user.tags = input.tags;
+  if (static_cast<int64_t>(user.tags.size()) > ctx.quotas.tags_per_resource) {
+    return errors::LimitExceeded("Cannot exceed quota for TagsPerUser: " +
+                                 std::to_string(ctx.quotas.tags_per_resource));
+  }
+  Status status = ctx.store.Write([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(int64_t count, tx.Count({.account = account, .kind = kind::kUser}));
+    if (count >= ctx.quotas.users_per_account) {
+      return errors::LimitExceeded("Cannot exceed quota for UsersPerAccount: " +
+                                   std::to_string(ctx.quotas.users_per_account));
+    }
+    Status inserted = tx.Insert(UserRow(account, user));
+    if (!inserted.ok() && inserted.error().code() == "EntityAlreadyExists") {
+      return errors::EntityAlreadyExists("User with name " + user.name + " already exists.");
+    }
+    return inserted;
+  });
+  if (!status.ok()) return status.error();
+  return user;
+}
+
+Result<UserRecord> GetUser(const ServiceContext& ctx, const std::string& account,
+                           const std::string& name) {
+  std::optional<store::Row> row;
+  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(row, tx.Get({account, kind::kUser, "", AsciiLower(name)}));
+    return OkStatus();
+  }));
+  if (!row) return NoSuchUser(name);
+  return UserFromBody(row->body);
+}
+
+Result<ListPage<UserRecord>> ListUsers(const ServiceContext& ctx, const std::string& account,
+                                       const std::string& path_prefix, const std::string& marker,
+                                       int max_items) {
+  IRSA_TRY(std::string after, DecodeMarker(marker));
+  store::Page page;
+  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+    store::ListQuery query{.account = account, .kind = kind::kUser};
+    if (!path_prefix.empty() && path_prefix != "/") query.path_prefix = path_prefix;
+    query.after_key = after;
+    query.limit = static_cast<size_t>(max_items);
+    IRSA_TRY(page, tx.List(query));
+    return OkStatus();
+  }));
+  ListPage<UserRecord> out;
+  for (const auto& row : page.rows) {
+    IRSA_TRY(UserRecord user, UserFromBody(row.body));
+    out.items.push_back(std::move(user));
+  }
+  out.truncated = page.truncated;
+  if (page.truncated && !page.rows.empty()) out.marker = EncodeMarker(page.rows.back().id.key);
+  return out;
+}
+
+Status DeleteUser(const ServiceContext& ctx, const std::string& account, const std::string& name) {
+  const std::string key = AsciiLower(name);
+  return ctx.store.Write([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(auto row, tx.Get({account, kind::kUser, "", key}));
+    if (!row) return NoSuchUser(name);
+    IRSA_TRY(int64_t keys, tx.Count({.account = account, .kind = kind::kAccessKey, .parent = key}));
+    if (keys > 0) return errors::DeleteConflict("Cannot delete entity, must delete access keys first.");
+    IRSA_TRY(int64_t attached,
+             tx.Count({.account = account, .kind = kind::kUserAttachment, .parent = key}));
+    if (attached > 0) {
+      return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
+    }
+    IRSA_TRY(int64_t inline_policies,
+             tx.Count({.account = account, .kind = kind::kUserPolicy, .parent = key}));
+    if (inline_policies > 0) {
+      return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
+    }
+    IRSA_TRY(bool deleted, tx.Delete(row->id));
+    (void)deleted;
+    return OkStatus();
+  });
+}
+
+}  // namespace irsa::iam

@@ -1,0 +1,46 @@
+// The content of a stateless session token: everything needed to authenticate later requests
+// signed with temporary credentials (ASIA…) and to authorize them, without any storage.
+// The record is serialised (SerializeSessionRecord) and then AEAD-sealed with the node's key ring
+// (session_token.h); only its sealed form leaves the process. Format: docs/session-token.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "authz/caller.h"
+#include "base/result.h"
+
+namespace irsa::sts {
+
+struct SessionRecord {
+  std::string access_key_id;      // ASIA…
+  std::string secret_access_key;  // 40 characters
+  std::string account;
+  std::string role_name;
+  std::string role_id;
+  std::string role_arn;
+  std::string session_name;
+  int64_t issued_at = 0;   // Unix seconds
+  int64_t expires_at = 0;  // Unix seconds
+  std::string session_policy;                    // inline session policy, as sent ("" if none)
+  std::vector<std::string> session_policy_arns;  // managed session policies
+  std::vector<authz::SessionTag> tags;
+  std::vector<std::string> transitive_tag_keys;
+  std::string source_identity;
+  std::string federated_provider;  // provider ARN (web identity), "" otherwise
+  std::string subject;             // token `sub` (web identity)
+  std::string audience;            // matched `aud` (web identity)
+  std::string pod_name;            // kubernetes.io.pod.name from the token, if any
+  std::string pod_uid;
+  bool chained = false;            // created by AssumeRole from role-session credentials
+
+  // The authenticated caller these credentials stand for.
+  authz::Caller ToCaller() const;
+};
+
+std::string SerializeSessionRecord(const SessionRecord& record);
+// InvalidClientTokenId on anything that is not a record this version wrote.
+Result<SessionRecord> ParseSessionRecord(std::string_view bytes);
+
+}  // namespace irsa::sts

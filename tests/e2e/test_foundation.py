@@ -1,0 +1,286 @@
+"""Issue 2 end to end: irsa serve, SigV4, GetCallerIdentity and users/keys with real clients."""
+import datetime
+import json
+import os
+import socket
+import subprocess
+import threading
+import unittest
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import boto3
+import botocore
+from botocore.config import Config
+
+import irsa_fixture as fx
+import sigv4
+
+STS_NS = "{https://sts.amazonaws.com/doc/2011-06-15/}"
+
+
+def client(server, service, key_id=fx.ADMIN_KEY_ID, secret=fx.ADMIN_SECRET, token=None,
+           endpoint=None, verify=None, **config):
+    return boto3.client(service, endpoint_url=endpoint or server.http, region_name="us-east-1",
+                        aws_access_key_id=key_id, aws_secret_access_key=secret,
+                        aws_session_token=token, verify=verify,
+                        config=Config(retries={"max_attempts": 1}, **config))
+
+
+def raw(server, method, path="/", body=b"", headers=None):
+    req = urllib.request.Request(server.http + path, data=body if body else None, method=method,
+                                 headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, dict(resp.headers), resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read().decode()
+
+
+def error_code(xml_text):
+    root = ET.fromstring(xml_text)
+    return root.find(".//{*}Code").text, root.find(".//{*}Message").text
+
+
+class FoundationTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = fx.IrsaServer().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def run_cli(self, cli, args, endpoint=None, **env_kw):
+        env = fx.cli_env(self.server, **env_kw)
+        cmd = [cli, "--endpoint-url", endpoint or self.server.http] + args
+        return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+
+    def test_boto3_get_caller_identity_as_root(self):
+        ident = client(self.server, "sts").get_caller_identity()
+        self.assertEqual(ident["Account"], fx.ACCOUNT_ID)
+        self.assertEqual(ident["Arn"], "arn:aws:iam::%s:root" % fx.ACCOUNT_ID)
+        self.assertEqual(ident["UserId"], fx.ACCOUNT_ID)
+        self.assertTrue(ident["ResponseMetadata"]["RequestId"])
+
+    def test_cli_v1_and_v2_over_http_and_https(self):
+        clis = [c for c in (fx.aws_v1(), fx.aws_v2()) if c]
+        self.assertEqual(len(clis), 2, "both AWS CLI v1 and v2 must be installed")
+        for cli in clis:
+            for endpoint, extra in ((self.server.http, []),
+                                    (self.server.https, ["--ca-bundle", self.server.ca_bundle])):
+                with self.subTest(cli=cli, endpoint=endpoint):
+                    out = self.run_cli(cli, extra + ["sts", "get-caller-identity", "--query",
+                                                     "Account", "--output", "text"],
+                                       endpoint=endpoint)
+                    self.assertEqual(out.returncode, 0, out.stderr)
+                    self.assertEqual(out.stdout.strip(), fx.ACCOUNT_ID)
+
+    def test_https_rejected_without_ca_bundle(self):
+        sts = client(self.server, "sts", endpoint=self.server.https)
+        with self.assertRaises(botocore.exceptions.SSLError):
+            sts.get_caller_identity()
+        ident = client(self.server, "sts", endpoint=self.server.https,
+                       verify=self.server.ca_bundle).get_caller_identity()
+        self.assertEqual(ident["Account"], fx.ACCOUNT_ID)
+
+    def test_user_with_access_key_gets_own_arn(self):
+        iam = client(self.server, "iam")
+        user = iam.create_user(UserName="alice", Path="/team/")["User"]
+        self.assertTrue(user["UserId"].startswith("AIDA"))
+        self.assertEqual(len(user["UserId"]), 21)
+        self.assertEqual(user["Arn"], "arn:aws:iam::%s:user/team/alice" % fx.ACCOUNT_ID)
+        key = iam.create_access_key(UserName="alice")["AccessKey"]
+        self.assertTrue(key["AccessKeyId"].startswith("AKIA"))
+        self.assertEqual(len(key["SecretAccessKey"]), 40)
+        ident = client(self.server, "sts", key["AccessKeyId"],
+                       key["SecretAccessKey"]).get_caller_identity()
+        self.assertEqual(ident["Arn"], user["Arn"])
+        self.assertEqual(ident["UserId"], user["UserId"])
+        for cli in filter(None, (fx.aws_v1(), fx.aws_v2())):
+            out = self.run_cli(cli, ["sts", "get-caller-identity", "--query", "Arn", "--output",
+                                     "text"], key_id=key["AccessKeyId"],
+                               secret=key["SecretAccessKey"])
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertEqual(out.stdout.strip(), user["Arn"])
+
+        # Listing, deactivation and deletion take effect on the next request.
+        keys = iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+        self.assertEqual([k["AccessKeyId"] for k in keys], [key["AccessKeyId"]])
+        iam.update_access_key(UserName="alice", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client(self.server, "sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidClientTokenId")
+        with self.assertRaises(iam.exceptions.DeleteConflictException):
+            iam.delete_user(UserName="alice")
+        iam.delete_access_key(UserName="alice", AccessKeyId=key["AccessKeyId"])
+        iam.delete_user(UserName="alice")
+        with self.assertRaises(iam.exceptions.NoSuchEntityException):
+            iam.get_user(UserName="alice")
+
+    def test_user_errors(self):
+        iam = client(self.server, "iam")
+        iam.create_user(UserName="Bob")
+        with self.assertRaises(iam.exceptions.EntityAlreadyExistsException) as ctx:
+            iam.create_user(UserName="bob")
+        self.assertIn("bob", ctx.exception.response["Error"]["Message"])
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], 409)
+        iam.create_access_key(UserName="Bob")
+        iam.create_access_key(UserName="Bob")
+        with self.assertRaises(iam.exceptions.LimitExceededException):
+            iam.create_access_key(UserName="Bob")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            iam.create_user(UserName="bad name!")
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "ValidationError")
+        self.assertIn("userName", ctx.exception.response["Error"]["Message"])
+
+    def test_list_users_paginates(self):
+        iam = client(self.server, "iam")
+        for i in range(7):
+            iam.create_user(UserName="page-user-%02d" % i, Path="/paged/")
+        first = iam.list_users(PathPrefix="/paged/", MaxItems=3)
+        self.assertTrue(first["IsTruncated"])
+        names = [u["UserName"] for u in first["Users"]]
+        pages = iam.get_paginator("list_users").paginate(PathPrefix="/paged/",
+                                                          PaginationConfig={"PageSize": 3})
+        all_names = [u["UserName"] for p in pages for u in p["Users"]]
+        self.assertEqual(all_names, ["page-user-%02d" % i for i in range(7)])
+        self.assertEqual(names, all_names[:3])
+
+    def test_non_root_user_is_denied_iam_calls_without_policy(self):
+        iam = client(self.server, "iam")
+        iam.create_user(UserName="carol")
+        key = iam.create_access_key(UserName="carol")["AccessKey"]
+        carol = client(self.server, "iam", key["AccessKeyId"], key["SecretAccessKey"])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            carol.create_user(UserName="mallory")
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "AccessDenied")
+        self.assertIn("iam:CreateUser", ctx.exception.response["Error"]["Message"])
+
+    def test_sigv4_errors_with_real_client(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client(self.server, "sts", secret="x" * 40).get_caller_identity()
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client(self.server, "sts", key_id="AKIAUNKNOWNKEY000000").get_caller_identity()
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidClientTokenId")
+        unsigned = boto3.client("sts", endpoint_url=self.server.http, region_name="us-east-1",
+                                config=Config(signature_version=botocore.UNSIGNED))
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            unsigned.get_caller_identity()
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "MissingAuthenticationToken")
+
+    def test_sigv4_hand_built(self):
+        body = "Action=GetCallerIdentity&Version=2011-06-15"
+        url = self.server.http + "/"
+        ok = sigv4.sign("POST", url, body, fx.ADMIN_KEY_ID, fx.ADMIN_SECRET, region="eu-west-3")
+        status, headers, text = raw(self.server, "POST", body=body.encode(), headers=ok)
+        self.assertEqual(status, 200, text)
+        self.assertIn("arn:aws:iam::%s:root" % fx.ACCOUNT_ID, text)
+        self.assertTrue(headers.get("x-amzn-RequestId"))
+
+        skewed = sigv4.sign("POST", url, body, fx.ADMIN_KEY_ID, fx.ADMIN_SECRET,
+                            when=datetime.datetime.now(datetime.timezone.utc)
+                            - datetime.timedelta(minutes=20))
+        status, _, text = raw(self.server, "POST", body=body.encode(), headers=skewed)
+        self.assertEqual((status, error_code(text)[0]), (403, "RequestTimeTooSkewed"))
+
+        tampered = dict(ok)
+        status, _, text = raw(self.server, "POST", body=(body + "&x=1").encode(), headers=tampered)
+        self.assertEqual((status, error_code(text)[0]), (403, "SignatureDoesNotMatch"))
+
+        broken = dict(ok)
+        broken["authorization"] = "AWS4-HMAC-SHA256 Credential=%s/20260101/us-east-1/sts/aws4_request" % fx.ADMIN_KEY_ID
+        status, _, text = raw(self.server, "POST", body=body.encode(), headers=broken)
+        self.assertEqual(error_code(text)[0], "IncompleteSignature")
+        self.assertEqual(status, 400)
+
+        status, _, text = raw(self.server, "POST", body=b"Action=NoSuchThing&Version=2011-06-15",
+                              headers=sigv4.sign("POST", url, "Action=NoSuchThing&Version=2011-06-15",
+                                                 fx.ADMIN_KEY_ID, fx.ADMIN_SECRET))
+        self.assertEqual((status, error_code(text)[0]), (400, "InvalidAction"))
+
+    def test_presigned_url(self):
+        sts = client(self.server, "sts")
+        url = sts.generate_presigned_url("get_caller_identity", ExpiresIn=60)
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            text = resp.read().decode()
+        self.assertEqual(ET.fromstring(text).find(".//" + STS_NS + "Account").text, fx.ACCOUNT_ID)
+        tampered = url.replace("Action=GetCallerIdentity", "Action=GetCallerIdentity&x=1")
+        with self.assertRaises(urllib.error.HTTPError) as ctx:
+            urllib.request.urlopen(tampered, timeout=10)
+        self.assertEqual(ctx.exception.code, 403)
+
+    def test_malformed_http_and_oversized_body_keep_serving(self):
+        host, port = self.server.http[len("http://"):].split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as s:
+            s.sendall(b"THIS IS NOT HTTP\r\n\r\n")
+            reply = s.recv(4096)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400"), reply)
+        big = b"Action=GetCallerIdentity&Version=2011-06-15&pad=" + b"x" * (2 << 20)
+        status, headers, _ = raw(self.server, "POST", body=big,
+                                 headers={"content-type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 413)
+        self.assertTrue(headers.get("x-amzn-RequestId"))
+        self.assertEqual(client(self.server, "sts").get_caller_identity()["Account"], fx.ACCOUNT_ID)
+
+    def test_health_and_metrics(self):
+        self.assertEqual(raw(self.server, "GET", "/healthz")[0], 200)
+        self.assertEqual(raw(self.server, "GET", "/readyz")[0], 200)
+        client(self.server, "sts").get_caller_identity()
+        status, _, text = raw(self.server, "GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertIn('irsa_requests_total{service="sts",action="GetCallerIdentity"', text)
+        self.assertIn("irsa_open_connections", text)
+
+
+class RestartTest(unittest.TestCase):
+    def test_restart_keeps_credentials_and_kill9_loses_no_acknowledged_write(self):
+        server = fx.IrsaServer(tls=False).start()
+        try:
+            iam = client(server, "iam")
+            iam.create_user(UserName="durable")
+            key = iam.create_access_key(UserName="durable")["AccessKey"]
+
+            acknowledged = []
+            stop = threading.Event()
+
+            def writer():
+                w = client(server, "iam")
+                i = 0
+                while not stop.is_set():
+                    name = "kill9-%05d" % i
+                    try:
+                        w.create_user(UserName=name)
+                        acknowledged.append(name)
+                    except Exception:  # the server is being killed under us
+                        return
+                    i += 1
+
+            t = threading.Thread(target=writer)
+            t.start()
+            while len(acknowledged) < 30:
+                threading.Event().wait(0.01)
+            server.kill9()
+            stop.set()
+            t.join()
+
+            server.start()
+            iam = client(server, "iam")
+            names = {u["UserName"] for p in iam.get_paginator("list_users").paginate()
+                     for u in p["Users"]}
+            missing = [n for n in acknowledged if n not in names]
+            self.assertEqual(missing, [])
+            ident = client(server, "sts", key["AccessKeyId"],
+                           key["SecretAccessKey"]).get_caller_identity()
+            self.assertTrue(ident["Arn"].endswith(":user/durable"))
+            admin = client(server, "sts").get_caller_identity()
+            self.assertEqual(admin["Account"], fx.ACCOUNT_ID)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
