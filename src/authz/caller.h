@@ -47,7 +47,9 @@ struct Caller {
   std::string web_identity_subject;
   std::string web_identity_audience;
   std::string source_identity;
-  bool chained = false;  // obtained by AssumeRole with role-session credentials
+  bool chained = false;        // obtained by AssumeRole with role-session credentials
+  std::string session_policy;  // inline session policy text, if any
+  std::vector<std::string> session_policy_arns;  // managed session policies, if any
 
   bool is_root() const { return type == CallerType::kRoot; }
 };

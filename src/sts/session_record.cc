@@ -57,21 +57,18 @@ authz::Caller SessionRecord::ToCaller() const {
   caller.web_identity_audience = audience;
   caller.source_identity = source_identity;
   caller.chained = chained;
+  caller.session_policy = session_policy;
+  caller.session_policy_arns = session_policy_arns;
   return caller;
 }
 
 std::string SerializeSessionRecord(const SessionRecord& r) {
   json::array tags;
-  for (const auto& t : r.tags) tags.push_back(json::array{json::string(t.key), json::string(t.value)});
-  json::object o{{"v", kFormatVersion},
-                 {"akid", r.access_key_id},
-                 {"sk", r.secret_access_key},
-                 {"acct", r.account},
-                 {"rn", r.role_name},
-                 {"rid", r.role_id},
-                 {"rarn", r.role_arn},
-                 {"sn", r.session_name},
-                 {"iat", r.issued_at},
+  for (const auto& t : r.tags)
+    tags.push_back(json::array{json::string(t.key), json::string(t.value)});
+  json::object o{{"v", kFormatVersion}, {"akid", r.access_key_id}, {"sk", r.secret_access_key},
+                 {"acct", r.account},   {"rn", r.role_name},       {"rid", r.role_id},
+                 {"rarn", r.role_arn},  {"sn", r.session_name},    {"iat", r.issued_at},
                  {"exp", r.expires_at}};
   if (!r.session_policy.empty()) o["pol"] = r.session_policy;
   if (!r.session_policy_arns.empty()) o["parns"] = ToArray(r.session_policy_arns);
@@ -110,8 +107,8 @@ Result<SessionRecord> ParseSessionRecord(std::string_view bytes) {
     for (const auto& t : tags->as_array()) {
       if (t.is_array() && t.as_array().size() == 2 && t.as_array()[0].is_string() &&
           t.as_array()[1].is_string()) {
-        r.tags.push_back({std::string(t.as_array()[0].as_string()),
-                          std::string(t.as_array()[1].as_string())});
+        r.tags.push_back(
+            {std::string(t.as_array()[0].as_string()), std::string(t.as_array()[1].as_string())});
       }
     }
   }

@@ -21,8 +21,8 @@ struct SessionRecord {
   std::string role_id;
   std::string role_arn;
   std::string session_name;
-  int64_t issued_at = 0;   // Unix seconds
-  int64_t expires_at = 0;  // Unix seconds
+  int64_t issued_at = 0;                         // Unix seconds
+  int64_t expires_at = 0;                        // Unix seconds
   std::string session_policy;                    // inline session policy, as sent ("" if none)
   std::vector<std::string> session_policy_arns;  // managed session policies
   std::vector<authz::SessionTag> tags;
@@ -33,7 +33,7 @@ struct SessionRecord {
   std::string audience;            // matched `aud` (web identity)
   std::string pod_name;            // kubernetes.io.pod.name from the token, if any
   std::string pod_uid;
-  bool chained = false;            // created by AssumeRole from role-session credentials
+  bool chained = false;  // created by AssumeRole from role-session credentials
 
   // The authenticated caller these credentials stand for.
   authz::Caller ToCaller() const;

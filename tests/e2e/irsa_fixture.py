@@ -46,7 +46,7 @@ class IrsaServer:
         endpoints_file = os.path.join(self.data_dir, "endpoints.json")
         if os.path.exists(endpoints_file):
             os.remove(endpoints_file)
-        self.log = open(self.log_path, "ab")
+        self.log = open(self.log_path, "ab")  # closed in stop()
         env = dict(os.environ)
         if self.env:
             env.update(self.env)
@@ -88,6 +88,7 @@ class IrsaServer:
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+        self.log.close()
 
     def stop(self, remove=True):
         if self.proc and self.proc.poll() is None:
@@ -97,7 +98,7 @@ class IrsaServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc:
+        if self.proc and not self.log.closed:
             self.log.close()
         if remove and self.owns_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -1,0 +1,132 @@
+#include "cli/app.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "base/log.h"
+#include "iam/access_keys.h"
+#include "iam/accounts.h"
+#include "iam/aws_managed_policies.h"
+#include "store/postgres/postgres_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace irsa::cli {
+namespace {
+
+// Seals the store's secret column with the master key.
+class MasterKeySealer final : public store::SecretSealer {
+ public:
+  explicit MasterKeySealer(const crypto::MasterKey& key) : key_(key) {}
+  std::string Seal(const std::string& plaintext) const override {
+    Result<std::string> sealed = key_.Seal(plaintext, "irsa-store-secret");
+    // The master key ring always has its key: sealing cannot fail.
+    return sealed.ok() ? *sealed : std::string();
+  }
+  Result<std::string> Open(const std::string& sealed) const override {
+    return key_.Open(sealed, "irsa-store-secret");
+  }
+
+ private:
+  const crypto::MasterKey& key_;
+};
+
+Status MakePrivateDir(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return errors::InvalidParameterValue("cannot create " + path + ": " + ec.message());
+  ::chmod(path.c_str(), 0700);
+  return OkStatus();
+}
+
+}  // namespace
+
+App::~App() = default;
+
+Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
+  std::unique_ptr<App> app(new App(options));
+  AppOptions& o = app->options_;
+  IRSA_RETURN_IF_ERROR(MakePrivateDir(o.data_dir));
+
+  if (!o.master_key_b64.empty()) {
+    IRSA_TRY(crypto::MasterKey key, crypto::MasterKey::FromBase64(o.master_key_b64));
+    app->master_key_.emplace(std::move(key));
+  } else {
+    std::string path = o.master_key_file.empty() ? o.data_dir + "/master.key" : o.master_key_file;
+    IRSA_TRY(crypto::MasterKey key, crypto::MasterKey::LoadOrCreateFile(path));
+    app->master_key_.emplace(std::move(key));
+  }
+  app->sealer_ = std::make_unique<MasterKeySealer>(*app->master_key_);
+
+  std::string url = o.store_url.empty() ? "sqlite:" + o.data_dir + "/irsa.db" : o.store_url;
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    store::PostgresOptions pg;
+    pg.conninfo = url;
+    pg.sealer = app->sealer_.get();
+    IRSA_TRY(app->store_, store::OpenPostgresStore(pg));
+  } else if (url.starts_with("sqlite:")) {
+    store::SqliteOptions sqlite;
+    sqlite.path = url.substr(7);
+    sqlite.sealer = app->sealer_.get();
+    IRSA_TRY(app->store_, store::OpenSqliteStore(sqlite));
+  } else {
+    return errors::InvalidParameterValue("--store must be sqlite:PATH or postgres://…, got " + url);
+  }
+
+  app->iam_ctx_.reset(new iam::ServiceContext{*app->store_, app->clock_, app->random_, {}});
+  IRSA_RETURN_IF_ERROR(app->Bootstrap());
+  IRSA_TRY(auto ring, sts::LoadOrCreateSessionKeyRing(*app->store_, app->random_));
+  app->sessions_ = std::make_unique<sts::SessionTokenCodec>(std::move(ring));
+
+  app->key_resolver_ = std::make_unique<iam::AccessKeyResolver>(*app->iam_ctx_);
+  app->policy_source_ = std::make_unique<iam::IamPolicySource>(*app->iam_ctx_);
+  app->authorizer_ = std::make_unique<authz::Authorizer>(*app->policy_source_, app->clock_);
+  app->authn_ =
+      std::make_unique<protocol::Authenticator>(*app->key_resolver_, *app->sessions_, app->clock_);
+  protocol::QueryServices services;
+  services.iam = app->iam_ctx_.get();
+  services.authorizer = app->authorizer_.get();
+  protocol::RouterOptions router_options;
+  if (o.enable_reset) {
+    App* self = app.get();
+    router_options.reset = [self] { return self->Reset(); };
+  }
+  app->router_ =
+      std::make_unique<protocol::Router>(*app->authn_, services, std::move(router_options));
+  return app;
+}
+
+Status App::Bootstrap() {
+  const iam::ServiceContext& ctx = *iam_ctx_;
+  IRSA_RETURN_IF_ERROR(iam::EnsureAccount(ctx, options_.account_id));
+  IRSA_RETURN_IF_ERROR(iam::SeedAwsManagedPolicies(ctx));
+  if (!options_.admin_access_key_id.empty()) {
+    iam::AccessKeyRecord key;
+    key.id = options_.admin_access_key_id;
+    key.secret = options_.admin_secret_access_key;
+    key.created = clock_.Now();
+    return iam::ImportAccessKey(ctx, options_.account_id, key);
+  }
+  IRSA_TRY(auto keys, iam::ListAccessKeys(ctx, options_.account_id, ""));
+  if (!keys.empty()) return OkStatus();
+  IRSA_TRY(iam::AccessKeyRecord key, iam::CreateAccessKey(ctx, options_.account_id, ""));
+  generated_admin_key_ = std::make_pair(key.id, key.secret);
+  return OkStatus();
+}
+
+std::optional<std::pair<std::string, std::string>> App::admin_credentials() const {
+  if (!options_.admin_access_key_id.empty()) {
+    return std::make_pair(options_.admin_access_key_id, options_.admin_secret_access_key);
+  }
+  return generated_admin_key_;
+}
+
+Status App::Reset() {
+  IRSA_RETURN_IF_ERROR(store_->Reset());
+  IRSA_RETURN_IF_ERROR(Bootstrap());
+  IRSA_TRY(auto ring, sts::LoadOrCreateSessionKeyRing(*store_, random_));
+  sessions_->SetRing(std::move(ring));
+  return OkStatus();
+}
+
+}  // namespace irsa::cli

@@ -1,0 +1,77 @@
+// The assembled irsa node: storage, keys, services, authentication, routing. `irsa serve` builds
+// one and puts an HTTP server in front of it; offline subcommands use the same assembly against a
+// data directory.
+//
+// Ownership: App owns everything it creates; members are destroyed in reverse order. Thread-safety:
+// after Open(), the services are safe for concurrent use by the server's IO threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "authz/authorizer.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "crypto/key_ring.h"
+#include "iam/credentials.h"
+#include "iam/policy_source.h"
+#include "iam/service_context.h"
+#include "protocol/authn.h"
+#include "protocol/router.h"
+#include "store/store.h"
+#include "sts/session_token.h"
+
+namespace irsa::cli {
+
+struct AppOptions {
+  std::string data_dir = ".data";
+  std::string store_url;        // "" = sqlite:<data_dir>/irsa.db
+  std::string master_key_b64;   // "" = <master_key_file>
+  std::string master_key_file;  // "" = <data_dir>/master.key
+  std::string account_id = "111122223333";
+  std::string admin_access_key_id;  // "" = generate once
+  std::string admin_secret_access_key;
+  bool enable_reset = false;
+};
+
+class App {
+ public:
+  // Opens storage and bootstraps the default account, its root access key, the AWS-managed
+  // policies and the session key ring. Errors name what failed.
+  static Result<std::unique_ptr<App>> Open(const AppOptions& options);
+  ~App();
+
+  protocol::Router& router() { return *router_; }
+  store::Store& store() { return *store_; }
+  const iam::ServiceContext& iam() const { return *iam_ctx_; }
+  const AppOptions& options() const { return options_; }
+  // The root access key generated on this start, if one was (its secret is shown once).
+  const std::optional<std::pair<std::string, std::string>>& generated_admin_key() const {
+    return generated_admin_key_;
+  }
+  // The bootstrap credentials known to this process (flags or generated now), if any.
+  std::optional<std::pair<std::string, std::string>> admin_credentials() const;
+
+ private:
+  explicit App(AppOptions options) : options_(std::move(options)) {}
+  Status Bootstrap();
+  Status Reset();
+
+  AppOptions options_;
+  const Clock& clock_ = SystemClock::Instance();
+  Random& random_ = SystemRandom::Instance();
+  std::optional<crypto::MasterKey> master_key_;
+  std::unique_ptr<store::SecretSealer> sealer_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<iam::ServiceContext> iam_ctx_;
+  std::unique_ptr<iam::AccessKeyResolver> key_resolver_;
+  std::unique_ptr<iam::IamPolicySource> policy_source_;
+  std::unique_ptr<authz::Authorizer> authorizer_;
+  std::unique_ptr<sts::SessionTokenCodec> sessions_;
+  std::unique_ptr<protocol::Authenticator> authn_;
+  std::unique_ptr<protocol::Router> router_;
+  std::optional<std::pair<std::string, std::string>> generated_admin_key_;
+};
+
+}  // namespace irsa::cli

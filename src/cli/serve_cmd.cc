@@ -1,0 +1,231 @@
+#include "cli/serve_cmd.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "base/log.h"
+#include "cli/app.h"
+#include "cli/tls_setup.h"
+#include "http/server.h"
+
+namespace irsa::cli {
+namespace {
+
+struct ServeOptions {
+  AppOptions app;
+  std::string listen = "127.0.0.1:8080";
+  std::string listen_tls = "127.0.0.1:8443";
+  std::string tls_cert;
+  std::string tls_key;
+  int threads = 0;
+  std::string log_level = "info";
+  size_t max_body_bytes = 1 << 20;
+};
+
+Result<http::ListenerOptions> ParseListen(const std::string& text, bool tls) {
+  http::ListenerOptions listener;
+  listener.tls = tls;
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    return errors::InvalidParameterValue("listen address must be HOST:PORT, got " + text);
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = text.substr(colon + 1);
+  if (host.empty() || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    return errors::InvalidParameterValue("listen address must be HOST:PORT, got " + text);
+  }
+  listener.host = host;
+  listener.port = static_cast<uint16_t>(std::stoi(port));
+  return listener;
+}
+
+std::string Url(const http::BoundEndpoint& endpoint) {
+  std::string host = endpoint.host;
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(endpoint.tls ? "https://" : "http://") + host + ":" +
+         std::to_string(endpoint.port);
+}
+
+Status WriteFile(const std::string& path, const std::string& content, mode_t mode) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) return errors::InvalidParameterValue("cannot write " + tmp);
+    out << content;
+    if (!out.flush()) return errors::InvalidParameterValue("cannot write " + tmp);
+  }
+  ::chmod(tmp.c_str(), mode);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return errors::InvalidParameterValue("cannot rename " + tmp + " to " + path);
+  }
+  return OkStatus();
+}
+
+// AWS shared config/credentials (profile "irsa") for the CLI and SDKs.
+Status WriteClientConfig(const App& app, const std::string& endpoint, const std::string& ca) {
+  const std::string dir = app.options().data_dir + "/aws";
+  ::mkdir(dir.c_str(), 0700);
+  std::string config = "[profile irsa]\nregion = us-east-1\nendpoint_url = " + endpoint + "\n";
+  if (!ca.empty() && endpoint.starts_with("https://")) config += "ca_bundle = " + ca + "\n";
+  IRSA_RETURN_IF_ERROR(WriteFile(dir + "/config", config, 0644));
+  if (auto creds = app.admin_credentials()) {
+    IRSA_RETURN_IF_ERROR(WriteFile(dir + "/credentials",
+                                   "[irsa]\naws_access_key_id = " + creds->first +
+                                       "\naws_secret_access_key = " + creds->second + "\n",
+                                   0600));
+  }
+  return OkStatus();
+}
+
+int Serve(const ServeOptions& options) {
+  log::Level level;
+  if (!log::ParseLevel(options.log_level, level)) {
+    std::fprintf(stderr, "irsa serve: --log-level must be debug, info, warn or error\n");
+    return 2;
+  }
+  log::SetLevel(level);
+  if (options.app.admin_access_key_id.empty() != options.app.admin_secret_access_key.empty()) {
+    std::fprintf(stderr,
+                 "irsa serve: --admin-access-key-id and --admin-secret-access-key go together\n");
+    return 2;
+  }
+  auto fail = [](const Error& e) {
+    std::fprintf(stderr, "irsa serve: %s: %s\n", e.code().c_str(), e.message().c_str());
+    return 1;
+  };
+
+  http::ServerOptions server_options;
+  server_options.io_threads = options.threads;
+  server_options.max_body_bytes = options.max_body_bytes;
+  Result<http::ListenerOptions> plain = ParseListen(options.listen, false);
+  if (!plain.ok()) return fail(plain.error());
+  server_options.listeners.push_back(*plain);
+  std::string ca_bundle;
+  if (options.listen_tls != "none" && !options.listen_tls.empty()) {
+    Result<http::ListenerOptions> tls = ParseListen(options.listen_tls, true);
+    if (!tls.ok()) return fail(tls.error());
+    server_options.listeners.push_back(*tls);
+    if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+      if (options.tls_cert.empty() || options.tls_key.empty()) {
+        return fail(errors::InvalidParameterValue("--tls-cert and --tls-key go together"));
+      }
+      server_options.tls = {options.tls_cert, options.tls_key};
+    } else {
+      Result<TlsFiles> files = EnsureLocalTls(options.app.data_dir, tls->host);
+      if (!files.ok()) return fail(files.error());
+      server_options.tls = {files->certificate_chain, files->private_key};
+      ca_bundle = files->ca_bundle;
+    }
+  }
+
+  Result<std::unique_ptr<App>> app = App::Open(options.app);
+  if (!app.ok()) return fail(app.error());
+  protocol::Router& router = (*app)->router();
+  http::Server server(server_options,
+                      [&router](protocol::HttpRequest& request) { return router.Handle(request); });
+  if (Status started = server.Start(); !started.ok()) return fail(started.error());
+
+  std::string http_url, https_url;
+  for (const auto& endpoint : server.BoundEndpoints()) {
+    (endpoint.tls ? https_url : http_url) = Url(endpoint);
+  }
+  std::string endpoints = "{\"http\":\"" + http_url + "\"";
+  if (!https_url.empty()) {
+    endpoints += ",\"https\":\"" + https_url + "\",\"ca_bundle\":\"" + ca_bundle + "\"";
+  }
+  endpoints += ",\"account_id\":\"" + options.app.account_id + "\"}\n";
+  const std::string& data_dir = options.app.data_dir;
+  if (Status s = WriteClientConfig(**app, http_url, ca_bundle); !s.ok()) return fail(s.error());
+  if (Status s = WriteFile(data_dir + "/endpoints.json", endpoints, 0644); !s.ok()) {
+    return fail(s.error());
+  }
+
+  std::printf("irsa serving account %s\n  IAM/STS endpoint: %s\n", options.app.account_id.c_str(),
+              http_url.c_str());
+  if (!https_url.empty()) {
+    std::printf("  HTTPS endpoint:   %s%s%s\n", https_url.c_str(),
+                ca_bundle.empty() ? "" : "  (trust the local CA: --ca-bundle ",
+                ca_bundle.empty() ? "" : (ca_bundle + " or AWS_CA_BUNDLE)").c_str());
+  }
+  if (const auto& generated = (*app)->generated_admin_key()) {
+    std::printf("  root access key generated: %s (secret in %s/aws/credentials)\n",
+                generated->first.c_str(), data_dir.c_str());
+  }
+  std::printf(
+      "Try:\n  AWS_CONFIG_FILE=%s/aws/config AWS_SHARED_CREDENTIALS_FILE=%s/aws/credentials \\\n"
+      "    aws --profile irsa --endpoint-url %s sts get-caller-identity\n",
+      data_dir.c_str(), data_dir.c_str(), http_url.c_str());
+  std::fflush(stdout);
+
+  int signal_number = http::RunUntilSignal(server, std::chrono::seconds(10));
+  log::Info("stopped", {{"signal", std::to_string(signal_number)}});
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* serve = app.add_subcommand("serve", "Serve IAM, STS, OIDC and Kubernetes endpoints");
+  serve->add_option("--listen", options->listen, "Plain HTTP listener HOST:PORT (port 0: any)")
+      ->envname("IRSA_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--listen-tls", options->listen_tls, "HTTPS listener HOST:PORT, or none")
+      ->envname("IRSA_LISTEN_TLS")
+      ->capture_default_str();
+  serve->add_option("--tls-cert", options->tls_cert, "PEM certificate chain (default: generated)")
+      ->envname("IRSA_TLS_CERT");
+  serve->add_option("--tls-key", options->tls_key, "PEM private key (default: generated)")
+      ->envname("IRSA_TLS_KEY");
+  serve->add_option("--data-dir", options->app.data_dir, "State directory")
+      ->envname("IRSA_DATA_DIR")
+      ->capture_default_str();
+  serve
+      ->add_option("--store", options->app.store_url,
+                   "sqlite:PATH or postgres://… (default: sqlite:DATA/irsa.db)")
+      ->envname("IRSA_STORE");
+  serve->add_option("--master-key", options->app.master_key_b64, "Master key, base64 (32 bytes)")
+      ->envname("IRSA_MASTER_KEY");
+  serve
+      ->add_option("--master-key-file", options->app.master_key_file,
+                   "Master key file (default: DATA/master.key, created 0600)")
+      ->envname("IRSA_MASTER_KEY_FILE");
+  serve->add_option("--account-id", options->app.account_id, "Default account id (12 digits)")
+      ->envname("IRSA_ACCOUNT_ID")
+      ->capture_default_str();
+  serve
+      ->add_option("--admin-access-key-id", options->app.admin_access_key_id,
+                   "Root access key id of the default account (default: generated once)")
+      ->envname("IRSA_ADMIN_ACCESS_KEY_ID");
+  serve
+      ->add_option("--admin-secret-access-key", options->app.admin_secret_access_key,
+                   "Root secret access key of the default account")
+      ->envname("IRSA_ADMIN_SECRET_ACCESS_KEY");
+  serve->add_option("--threads", options->threads, "IO threads (default: cores)")
+      ->envname("IRSA_THREADS");
+  serve->add_option("--max-body-bytes", options->max_body_bytes, "Request body limit")
+      ->envname("IRSA_MAX_BODY_BYTES")
+      ->capture_default_str();
+  serve->add_option("--log-level", options->log_level, "debug, info, warn or error")
+      ->envname("IRSA_LOG_LEVEL")
+      ->capture_default_str();
+  serve
+      ->add_flag("--enable-reset-endpoint", options->app.enable_reset,
+                 "Enable POST /_irsa/reset (wipes all state; test suites only)")
+      ->envname("IRSA_ENABLE_RESET_ENDPOINT");
+  serve->callback([options] {
+    int code = Serve(*options);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace irsa::cli

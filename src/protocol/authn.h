@@ -1,0 +1,43 @@
+// Authentication of AWS-signed requests: SigV4 against long-term access keys (AKIA…) or
+// stateless session credentials (ASIA… + X-Amz-Security-Token), yielding the Caller.
+//
+// Thread-safety: Authenticate is safe to call concurrently.
+#pragma once
+
+#include <string>
+
+#include "authz/caller.h"
+#include "base/clock.h"
+#include "base/result.h"
+#include "iam/credentials.h"
+#include "protocol/http_types.h"
+#include "sts/session_token.h"
+
+namespace irsa::protocol {
+
+struct AuthResult {
+  authz::Caller caller;  // kAnonymous when the request is unsigned
+  bool signed_request = false;
+  std::string service;  // SigV4 credential-scope service ("iam", "sts", "eks", …)
+  std::string region;   // SigV4 credential-scope region
+};
+
+class Authenticator {
+ public:
+  // All references must outlive the Authenticator.
+  Authenticator(iam::AccessKeyResolver& keys, const sts::SessionTokenCodec& sessions,
+                const Clock& clock)
+      : keys_(keys), sessions_(sessions), clock_(clock) {}
+
+  // Unsigned requests succeed with an anonymous caller (the router decides whether the action
+  // accepts them). Signed requests must verify: InvalidClientTokenId, SignatureDoesNotMatch,
+  // IncompleteSignature, RequestTimeTooSkewed, ExpiredToken, AccessDenied (expired presign).
+  Result<AuthResult> Authenticate(const HttpRequest& request) const;
+
+ private:
+  iam::AccessKeyResolver& keys_;
+  const sts::SessionTokenCodec& sessions_;
+  const Clock& clock_;
+};
+
+}  // namespace irsa::protocol

@@ -1,0 +1,248 @@
+// IAM users and access keys over the Query protocol.
+#include "base/arn.h"
+#include "iam/access_keys.h"
+#include "iam/users.h"
+#include "protocol/query_api.h"
+#include "protocol/validation.h"
+
+namespace irsa::protocol {
+namespace {
+
+using iam::AccessKeyStatus;
+
+void WriteTags(XmlWriter& w, const std::vector<iam::Tag>& tags) {
+  if (tags.empty()) return;
+  w.Open("Tags");
+  for (const auto& tag : tags) {
+    w.Member().Element("Key", tag.key).Element("Value", tag.value).Close();
+  }
+  w.Close();
+}
+
+void WriteUser(XmlWriter& w, const iam::UserRecord& user, bool with_tags) {
+  w.Element("Path", user.path)
+      .Element("UserName", user.name)
+      .Element("UserId", user.id)
+      .Element("Arn", user.arn)
+      .Timestamp("CreateDate", user.created);
+  if (!user.permissions_boundary_arn.empty()) {
+    w.Open("PermissionsBoundary")
+        .Element("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+        .Element("PermissionsBoundaryArn", user.permissions_boundary_arn)
+        .Close();
+  }
+  if (with_tags) WriteTags(w, user.tags);
+}
+
+Result<std::vector<iam::Tag>> ReadTags(const QueryParams& params) {
+  IRSA_TRY(auto structs, params.GetStructList("Tags"));
+  std::vector<iam::Tag> tags;
+  Validator v;
+  v.Range("Tags", static_cast<int64_t>(structs.size()), 0, 50);
+  for (const auto& s : structs) {
+    auto key = s.find("Key");
+    auto value = s.find("Value");
+    v.NotNull("Tags.member.Key", key != s.end());
+    v.NotNull("Tags.member.Value", value != s.end());
+    if (key == s.end() || value == s.end()) continue;
+    v.Length("Tags.member.Key", std::string_view(key->second), 1, 128)
+        .Pattern("Tags.member.Key", std::string_view(key->second), patterns::kTagKey)
+        .Length("Tags.member.Value", std::string_view(value->second), 0, 256)
+        .Pattern("Tags.member.Value", std::string_view(value->second), patterns::kTagValue);
+    tags.push_back({key->second, value->second});
+  }
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return tags;
+}
+
+// The user a user-scoped IAM action targets: the named one, or the caller when omitted.
+Result<std::string> TargetUserName(const QueryCall& call, size_t max_length) {
+  std::optional<std::string_view> name = call.params.Get("UserName");
+  if (name) {
+    Validator v;
+    v.Length("UserName", name, 1, max_length).Pattern("UserName", name, patterns::kNameChars);
+    IRSA_RETURN_IF_ERROR(v.ToStatus());
+    return std::string(*name);
+  }
+  switch (call.caller.type) {
+    case authz::CallerType::kUser:
+      return call.caller.user_name;
+    case authz::CallerType::kRoot:
+      return std::string();  // the root user's own keys
+    default:
+      return errors::ValidationError(
+          "Must specify userName when calling with non-User credentials");
+  }
+}
+
+// The ARN of the user an action is about, for authorization (with its real path when known).
+std::string UserResource(const QueryCall& call, const std::string& user_name) {
+  if (user_name.empty()) return IamArn(call.account(), "root");
+  auto user = iam::GetUser(*call.services.iam, call.account(), user_name);
+  if (user.ok()) return user->arn;
+  return iam::UserArn(call.account(), "/", user_name);
+}
+
+Result<HttpResponse> CreateUser(const QueryCall& call) {
+  IRSA_TRY(std::string_view name, call.params.Require("UserName"));
+  std::optional<std::string_view> path = call.params.Get("Path");
+  std::optional<std::string_view> boundary = call.params.Get("PermissionsBoundary");
+  Validator v;
+  v.Length("UserName", name, 1, 64).Pattern("UserName", name, patterns::kNameChars);
+  v.Length("Path", path, 1, 512).Pattern("Path", path, patterns::kPath);
+  v.Length("PermissionsBoundary", boundary, 20, 2048);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(auto tags, ReadTags(call.params));
+  iam::CreateUserInput input;
+  input.name = std::string(name);
+  input.path = std::string(path.value_or("/"));
+  input.permissions_boundary_arn = std::string(boundary.value_or(""));
+  input.tags = std::move(tags);
+  IRSA_RETURN_IF_ERROR(
+      call.Authorize("iam:CreateUser", iam::UserArn(call.account(), input.path, input.name)));
+  IRSA_TRY(iam::UserRecord user, iam::CreateUser(*call.services.iam, call.account(), input));
+  XmlWriter w = call.Writer();
+  w.Open("User");
+  WriteUser(w, user, true);
+  w.Close();
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> GetUser(const QueryCall& call) {
+  IRSA_TRY(std::string name, TargetUserName(call, 128));
+  if (name.empty()) {
+    // The root user describing itself.
+    IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetUser", IamArn(call.account(), "root")));
+    XmlWriter w = call.Writer();
+    w.Open("User")
+        .Element("UserId", call.account())
+        .Element("Arn", IamArn(call.account(), "root"))
+        .Timestamp("CreateDate", SystemTime{})
+        .Close();
+    return w.Finish(call.http.request_id);
+  }
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetUser", UserResource(call, name)));
+  IRSA_TRY(iam::UserRecord user, iam::GetUser(*call.services.iam, call.account(), name));
+  XmlWriter w = call.Writer();
+  w.Open("User");
+  WriteUser(w, user, true);
+  w.Close();
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> ListUsers(const QueryCall& call) {
+  std::optional<std::string_view> prefix = call.params.Get("PathPrefix");
+  Validator v;
+  v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPathPrefix);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListUsers", IamArn(call.account(), "user/")));
+  IRSA_TRY(auto page,
+           iam::ListUsers(*call.services.iam, call.account(), std::string(prefix.value_or("/")),
+                          paging.marker, paging.max_items));
+  XmlWriter w = call.Writer();
+  w.Open("Users");
+  for (const auto& user : page.items) {
+    w.Member();
+    WriteUser(w, user, false);
+    w.Close();
+  }
+  w.Close();
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> DeleteUser(const QueryCall& call) {
+  IRSA_TRY(std::string_view name, call.params.Require("UserName"));
+  Validator v;
+  v.Length("UserName", name, 1, 128).Pattern("UserName", name, patterns::kNameChars);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteUser", UserResource(call, std::string(name))));
+  IRSA_RETURN_IF_ERROR(iam::DeleteUser(*call.services.iam, call.account(), std::string(name)));
+  return call.Empty();
+}
+
+Result<HttpResponse> CreateAccessKey(const QueryCall& call) {
+  IRSA_TRY(std::string name, TargetUserName(call, 128));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:CreateAccessKey", UserResource(call, name)));
+  IRSA_TRY(iam::AccessKeyRecord key,
+           iam::CreateAccessKey(*call.services.iam, call.account(), name));
+  XmlWriter w = call.Writer();
+  w.Open("AccessKey")
+      .Element("UserName", key.user_name.empty() ? call.account() : key.user_name)
+      .Element("AccessKeyId", key.id)
+      .Element("Status", "Active")
+      .Element("SecretAccessKey", key.secret)
+      .Timestamp("CreateDate", key.created)
+      .Close();
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> ListAccessKeys(const QueryCall& call) {
+  IRSA_TRY(std::string name, TargetUserName(call, 128));
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  (void)paging;  // a user has at most a handful of keys: always one page
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListAccessKeys", UserResource(call, name)));
+  IRSA_TRY(auto keys, iam::ListAccessKeys(*call.services.iam, call.account(), name));
+  XmlWriter w = call.Writer();
+  w.Open("AccessKeyMetadata");
+  for (const auto& key : keys) {
+    w.Member()
+        .Element("UserName", key.user_name.empty() ? call.account() : key.user_name)
+        .Element("AccessKeyId", key.id)
+        .Element("Status", key.status == AccessKeyStatus::kActive ? "Active" : "Inactive")
+        .Timestamp("CreateDate", key.created)
+        .Close();
+  }
+  w.Close();
+  WritePaging(w, false, "");
+  return w.Finish(call.http.request_id);
+}
+
+Result<std::string_view> ReadAccessKeyId(const QueryCall& call) {
+  IRSA_TRY(std::string_view key_id, call.params.Require("AccessKeyId"));
+  Validator v;
+  v.Length("AccessKeyId", key_id, 16, 128).Pattern("AccessKeyId", key_id, patterns::kWord);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return key_id;
+}
+
+Result<HttpResponse> UpdateAccessKey(const QueryCall& call) {
+  IRSA_TRY(std::string name, TargetUserName(call, 128));
+  IRSA_TRY(std::string_view key_id, ReadAccessKeyId(call));
+  IRSA_TRY(std::string_view status, call.params.Require("Status"));
+  if (status != "Active" && status != "Inactive") {
+    Validator v;
+    v.Add("Status", status, "Member must satisfy enum value set: [Active, Inactive]");
+    return v.ToStatus().error();
+  }
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UpdateAccessKey", UserResource(call, name)));
+  IRSA_RETURN_IF_ERROR(iam::UpdateAccessKey(
+      *call.services.iam, call.account(), name, std::string(key_id),
+      status == "Active" ? AccessKeyStatus::kActive : AccessKeyStatus::kInactive));
+  return call.Empty();
+}
+
+Result<HttpResponse> DeleteAccessKey(const QueryCall& call) {
+  IRSA_TRY(std::string name, TargetUserName(call, 128));
+  IRSA_TRY(std::string_view key_id, ReadAccessKeyId(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteAccessKey", UserResource(call, name)));
+  IRSA_RETURN_IF_ERROR(
+      iam::DeleteAccessKey(*call.services.iam, call.account(), name, std::string(key_id)));
+  return call.Empty();
+}
+
+}  // namespace
+
+void RegisterIamUserActions(QueryActionTable& iam) {
+  iam["CreateUser"] = {CreateUser};
+  iam["GetUser"] = {GetUser};
+  iam["ListUsers"] = {ListUsers};
+  iam["DeleteUser"] = {DeleteUser};
+  iam["CreateAccessKey"] = {CreateAccessKey};
+  iam["ListAccessKeys"] = {ListAccessKeys};
+  iam["UpdateAccessKey"] = {UpdateAccessKey};
+  iam["DeleteAccessKey"] = {DeleteAccessKey};
+}
+
+}  // namespace irsa::protocol

@@ -1,0 +1,85 @@
+// The AWS Query (IAM, STS) dispatch contract: one handler per (service, Action).
+//
+// A handler reads its parameters, validates them against the model (ValidationError), authorizes
+// the caller where the operation requires it, calls the service layer and writes the XML result.
+// Errors are returned as values; the router renders them (error_render.h).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "authz/authorizer.h"
+#include "authz/caller.h"
+#include "base/result.h"
+#include "protocol/http_types.h"
+#include "protocol/query_params.h"
+#include "protocol/validation.h"
+#include "protocol/xml_writer.h"
+
+namespace irsa::iam {
+struct ServiceContext;
+}
+namespace irsa::sts {
+class StsService;
+}
+
+namespace irsa::protocol {
+
+// Everything handlers dispatch to. Not owned; outlives the router.
+struct QueryServices {
+  const iam::ServiceContext* iam = nullptr;
+  const authz::Authorizer* authorizer = nullptr;
+  sts::StsService* sts = nullptr;
+};
+
+struct QueryCall {
+  const HttpRequest& http;
+  const QueryParams& params;
+  const authz::Caller& caller;
+  const QueryServices& services;
+  std::string_view action;
+  std::string_view xml_namespace;
+  std::string region;  // from the signature scope, "us-east-1" when unsigned
+
+  // The account the call acts on: the caller's.
+  const std::string& account() const { return caller.account; }
+  // Authorizes `<service prefix>:<Action>` on `resource` (AccessDenied with the explanation).
+  Status Authorize(std::string_view iam_action, std::string_view resource) const;
+  authz::RequestFacts Facts() const;
+  XmlWriter Writer(XmlWriter::Result result = XmlWriter::Result::kPresent) const {
+    return XmlWriter(action, xml_namespace, result);
+  }
+  // An operation with no output: <{Op}Response><ResponseMetadata>…</ResponseMetadata>.
+  HttpResponse Empty() const {
+    return XmlWriter(action, xml_namespace, XmlWriter::Result::kNone).Finish(http.request_id);
+  }
+};
+
+using QueryHandler = std::function<Result<HttpResponse>(const QueryCall&)>;
+
+struct QueryAction {
+  QueryHandler handler;
+  bool allow_unsigned = false;  // AssumeRoleWithWebIdentity: authenticated by its token
+};
+
+// Action name -> handler, per service.
+using QueryActionTable = std::unordered_map<std::string, QueryAction>;
+
+void RegisterIamUserActions(QueryActionTable& iam);
+void RegisterIamRoleActions(QueryActionTable& iam);
+void RegisterIamPolicyActions(QueryActionTable& iam);
+void RegisterIamOidcActions(QueryActionTable& iam);
+void RegisterStsActions(QueryActionTable& sts);
+
+// Shared model validation for IAM list paging: MaxItems 1-1000 (default 100), Marker 1-320.
+struct Paging {
+  std::string marker;
+  int max_items = 100;
+};
+Result<Paging> ReadPaging(const QueryParams& params);
+// Writes <IsTruncated> and, when truncated, <Marker>.
+void WritePaging(XmlWriter& w, bool truncated, const std::string& marker);
+
+}  // namespace irsa::protocol
