@@ -1,0 +1,121 @@
+#include "crypto/signature.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "crypto/hash.h"
+
+namespace irsa::crypto {
+namespace {
+
+const PrivateKey& KeyFor(KeyType type) {
+  static std::map<KeyType, PrivateKey>* keys = [] {
+    auto* m = new std::map<KeyType, PrivateKey>();
+    for (KeyType t : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kEcP521, KeyType::kRsa}) {
+      m->emplace(t, *PrivateKey::Generate(t));
+    }
+    return m;
+  }();
+  return keys->at(type);
+}
+
+KeyType TypeFor(JwsAlg alg) {
+  switch (alg) {
+    case JwsAlg::kES256:
+      return KeyType::kEcP256;
+    case JwsAlg::kES384:
+      return KeyType::kEcP384;
+    case JwsAlg::kES512:
+      return KeyType::kEcP521;
+    default:
+      return KeyType::kRsa;
+  }
+}
+
+const JwsAlg kAll[] = {JwsAlg::kRS256, JwsAlg::kRS384, JwsAlg::kRS512,
+                       JwsAlg::kPS256, JwsAlg::kPS384, JwsAlg::kPS512,
+                       JwsAlg::kES256, JwsAlg::kES384, JwsAlg::kES512};
+
+TEST(Signature, NamesRoundTripAndRejectOthers) {
+  for (JwsAlg alg : kAll) EXPECT_EQ(ParseJwsAlg(JwsAlgName(alg)), alg);
+  for (const char* bad : {"none", "HS256", "HS512", "es256", "RS1", "", "EdDSA", "RSA-OAEP"}) {
+    EXPECT_FALSE(ParseJwsAlg(bad).has_value()) << bad;
+  }
+}
+
+TEST(Signature, SignVerifyEveryAlgorithm) {
+  for (JwsAlg alg : kAll) {
+    SCOPED_TRACE(std::string(JwsAlgName(alg)));
+    const PrivateKey& key = KeyFor(TypeFor(alg));
+    auto sig = Sign(key, alg, "header.payload");
+    ASSERT_TRUE(sig.ok()) << sig.error().message();
+    if (EcCoordinateSize(alg) != 0) {
+      EXPECT_EQ(sig->size(), 2 * EcCoordinateSize(alg));
+    } else {
+      EXPECT_EQ(sig->size(), 256u);
+    }
+    EXPECT_TRUE(Verify(key.public_key(), alg, "header.payload", *sig).ok());
+    EXPECT_FALSE(Verify(key.public_key(), alg, "header.payloaD", *sig).ok());
+    std::string flipped = *sig;
+    flipped[flipped.size() / 2] ^= 0x01;
+    EXPECT_FALSE(Verify(key.public_key(), alg, "header.payload", flipped).ok());
+  }
+}
+
+TEST(Signature, CrossAlgorithmRejection) {
+  const PrivateKey& rsa = KeyFor(KeyType::kRsa);
+  std::string rs256 = *Sign(rsa, JwsAlg::kRS256, "data");
+  // Same key, other RSA algorithms: must not verify (different padding or hash).
+  EXPECT_FALSE(Verify(rsa.public_key(), JwsAlg::kPS256, "data", rs256).ok());
+  EXPECT_FALSE(Verify(rsa.public_key(), JwsAlg::kRS384, "data", rs256).ok());
+  std::string ps256 = *Sign(rsa, JwsAlg::kPS256, "data");
+  EXPECT_FALSE(Verify(rsa.public_key(), JwsAlg::kRS256, "data", ps256).ok());
+  // Key-type mismatches are refused before verification.
+  const PrivateKey& p256 = KeyFor(KeyType::kEcP256);
+  auto r = Verify(p256.public_key(), JwsAlg::kRS256, "data", rs256);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message().find("cannot be used with an EC P-256 key"), std::string::npos);
+  EXPECT_FALSE(Sign(p256, JwsAlg::kES384, "data").ok());
+  EXPECT_FALSE(Sign(rsa, JwsAlg::kES256, "data").ok());
+  std::string es256 = *Sign(p256, JwsAlg::kES256, "data");
+  EXPECT_FALSE(Verify(KeyFor(KeyType::kEcP384).public_key(), JwsAlg::kES256, "data", es256).ok());
+  EXPECT_FALSE(Verify(rsa.public_key(), JwsAlg::kRS256, "data", es256).ok());
+}
+
+TEST(Signature, Es256RawLengthChecks) {
+  const PrivateKey& key = KeyFor(KeyType::kEcP256);
+  std::string sig = *Sign(key, JwsAlg::kES256, "data");
+  ASSERT_EQ(sig.size(), 64u);
+  for (size_t len : {0, 1, 63, 65, 70, 72, 128}) {
+    std::string s = sig;
+    s.resize(len, '\0');
+    auto r = Verify(key.public_key(), JwsAlg::kES256, "data", s);
+    EXPECT_FALSE(r.ok()) << len;
+  }
+  // A DER-encoded signature (what OpenSSL produces natively) is not a JWS signature.
+  std::string der = *EcdsaRawToDer(sig, 32);
+  EXPECT_FALSE(Verify(key.public_key(), JwsAlg::kES256, "data", der).ok());
+  EXPECT_EQ(*EcdsaDerToRaw(der, 32), sig);
+  EXPECT_FALSE(EcdsaDerToRaw("\x30\x00", 32).ok());
+  EXPECT_FALSE(EcdsaRawToDer(std::string(63, 'a'), 32).ok());
+  // r = 0, s = 0 never verifies.
+  EXPECT_FALSE(Verify(key.public_key(), JwsAlg::kES256, "data", std::string(64, '\0')).ok());
+}
+
+TEST(Signature, RsaWrongLengthRejected) {
+  const PrivateKey& key = KeyFor(KeyType::kRsa);
+  std::string sig = *Sign(key, JwsAlg::kRS256, "data");
+  EXPECT_FALSE(Verify(key.public_key(), JwsAlg::kRS256, "data", sig.substr(1)).ok());
+  EXPECT_FALSE(Verify(key.public_key(), JwsAlg::kRS256, "data", "").ok());
+}
+
+TEST(Signature, DefaultAlgs) {
+  EXPECT_EQ(DefaultAlgFor(KeyType::kEcP256), JwsAlg::kES256);
+  EXPECT_EQ(DefaultAlgFor(KeyType::kEcP384), JwsAlg::kES384);
+  EXPECT_EQ(DefaultAlgFor(KeyType::kEcP521), JwsAlg::kES512);
+  EXPECT_EQ(DefaultAlgFor(KeyType::kRsa), JwsAlg::kRS256);
+}
+
+}  // namespace
+}  // namespace irsa::crypto
