@@ -48,9 +48,9 @@ Result<AccessKeyRecord> CreateAccessKey(const ServiceContext& ctx, const std::st
       IRSA_TRY(UserRecord user, UserFromBody(user_row->body));
       key.user_name = user.name;  // canonical case
     }
-    IRSA_TRY(int64_t count, tx.Count({.account = account,
-                                      .kind = kind::kAccessKey,
-                                      .parent = AsciiLower(user_name)}));
+    IRSA_TRY(
+        int64_t count,
+        tx.Count({.account = account, .kind = kind::kAccessKey, .parent = AsciiLower(user_name)}));
     if (count >= ctx.quotas.access_keys_per_user) {
       return errors::LimitExceeded("Cannot exceed quota for AccessKeysPerUser: " +
                                    std::to_string(ctx.quotas.access_keys_per_user));

@@ -33,8 +33,8 @@ class AccessKeyResolver {
 
   const ServiceContext& ctx_;
   std::mutex mu_;
-  int64_t generation_ = -1;                                // guarded by mu_
-  std::unordered_map<std::string, ResolvedKey> cache_;     // guarded by mu_
+  int64_t generation_ = -1;                             // guarded by mu_
+  std::unordered_map<std::string, ResolvedKey> cache_;  // guarded by mu_
 };
 
 }  // namespace irsa::iam

@@ -5,13 +5,19 @@
 //   user              ""                lower(name)           ""           path
 //   access_key        lower(user)|""    access key id         ""           ""      (""=root key)
 //   role              ""                lower(name)           ""           path
-//   policy            ""                lower(name)           arn          path    (account "aws" = AWS managed)
+//   policy            ""                lower(name)           arn          path    (see below)
 //   policy_version    lower(policy)     "v<N>"                ""           ""
 //   role_attachment   lower(role)       policy arn            policy arn   ""
 //   user_attachment   lower(user)       policy arn            policy arn   ""
 //   role_policy       lower(role)       policy name           ""           ""      (inline)
 //   user_policy       lower(user)       policy name           ""           ""      (inline)
 //   oidc_provider     ""                url sans https://     ""           ""
+//   role_boundary     lower(role)       policy arn            policy arn   ""      (boundary use)
+//   user_boundary     lower(user)       policy arn            policy arn   ""      (boundary use)
+//
+// AWS-managed policies and their versions live under account "aws" (kAwsManagedAccount).
+// role_boundary/user_boundary rows (body: AttachmentRecord) mirror the entity's permissions
+// boundary so that a policy's PermissionsBoundaryUsageCount is a Count by ref.
 //
 // Bodies are JSON produced by ToBody/FromBody below; unknown fields are ignored on read so that
 // later versions can add fields. Names keep their original case in the body; keys are lower-cased
@@ -40,6 +46,8 @@ inline constexpr const char* kUserAttachment = "user_attachment";
 inline constexpr const char* kRolePolicy = "role_policy";
 inline constexpr const char* kUserPolicy = "user_policy";
 inline constexpr const char* kOidcProvider = "oidc_provider";
+inline constexpr const char* kRoleBoundary = "role_boundary";
+inline constexpr const char* kUserBoundary = "user_boundary";
 }  // namespace kind
 
 // The pseudo-account owning AWS-managed policies (arn:aws:iam::aws:policy/...).

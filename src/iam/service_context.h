@@ -17,11 +17,11 @@ struct Quotas {
   int64_t users_per_account = 5000;
   int64_t roles_per_account = 1000;
   int64_t policies_per_account = 1500;
-  int64_t trust_policy_size = 2048;           // ACLSizePerRole
-  int64_t managed_policy_size = 6144;         // PolicySize
-  int64_t role_inline_policy_size = 10240;    // aggregate per role
-  int64_t user_inline_policy_size = 2048;     // aggregate per user
-  int64_t attached_policies_per_role = 10;    // PoliciesPerRole
+  int64_t trust_policy_size = 2048;         // ACLSizePerRole
+  int64_t managed_policy_size = 6144;       // PolicySize
+  int64_t role_inline_policy_size = 10240;  // aggregate per role
+  int64_t user_inline_policy_size = 2048;   // aggregate per user
+  int64_t attached_policies_per_role = 10;  // PoliciesPerRole
   int64_t attached_policies_per_user = 10;
   int64_t versions_per_policy = 5;
   int64_t oidc_providers_per_account = 100;

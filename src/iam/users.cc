@@ -3,6 +3,8 @@
 #include "base/arn.h"
 #include "base/ids.h"
 #include "base/strings.h"
+#include "iam/lookup.h"
+#include "iam/tags.h"
 
 namespace irsa::iam {
 namespace {
@@ -35,10 +37,7 @@ Result<UserRecord> CreateUser(const ServiceContext& ctx, const std::string& acco
   user.created = ctx.clock.Now();
   user.permissions_boundary_arn = input.permissions_boundary_arn;
   user.tags = input.tags;
-  if (static_cast<int64_t>(user.tags.size()) > ctx.quotas.tags_per_resource) {
-    return errors::LimitExceeded("Cannot exceed quota for TagsPerUser: " +
-                                 std::to_string(ctx.quotas.tags_per_resource));
-  }
+  IRSA_RETURN_IF_ERROR(ValidateTags(user.tags, ctx.quotas.tags_per_resource, "User"));
   Status status = ctx.store.Write([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(int64_t count, tx.Count({.account = account, .kind = kind::kUser}));
     if (count >= ctx.quotas.users_per_account) {
@@ -49,7 +48,13 @@ Result<UserRecord> CreateUser(const ServiceContext& ctx, const std::string& acco
     if (!inserted.ok() && inserted.error().code() == "EntityAlreadyExists") {
       return errors::EntityAlreadyExists("User with name " + user.name + " already exists.");
     }
-    return inserted;
+    IRSA_RETURN_IF_ERROR(inserted);
+    if (!user.permissions_boundary_arn.empty()) {
+      IRSA_RETURN_IF_ERROR(CheckBoundaryPolicy(tx, account, user.permissions_boundary_arn));
+      IRSA_RETURN_IF_ERROR(WriteBoundaryRow(tx, account, kind::kUserBoundary, user.name, "",
+                                            user.permissions_boundary_arn));
+    }
+    return OkStatus();
   });
   if (!status.ok()) return status.error();
   return user;
@@ -95,7 +100,8 @@ Status DeleteUser(const ServiceContext& ctx, const std::string& account, const s
     IRSA_TRY(auto row, tx.Get({account, kind::kUser, "", key}));
     if (!row) return NoSuchUser(name);
     IRSA_TRY(int64_t keys, tx.Count({.account = account, .kind = kind::kAccessKey, .parent = key}));
-    if (keys > 0) return errors::DeleteConflict("Cannot delete entity, must delete access keys first.");
+    if (keys > 0)
+      return errors::DeleteConflict("Cannot delete entity, must delete access keys first.");
     IRSA_TRY(int64_t attached,
              tx.Count({.account = account, .kind = kind::kUserAttachment, .parent = key}));
     if (attached > 0) {
@@ -106,10 +112,63 @@ Status DeleteUser(const ServiceContext& ctx, const std::string& account, const s
     if (inline_policies > 0) {
       return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
     }
+    IRSA_TRY(int64_t boundaries, tx.DeleteChildren(account, kind::kUserBoundary, key));
+    (void)boundaries;
     IRSA_TRY(bool deleted, tx.Delete(row->id));
     (void)deleted;
     return OkStatus();
   });
+}
+
+Status PutUserPermissionsBoundary(const ServiceContext& ctx, const std::string& account,
+                                  const std::string& name, const std::string& policy_arn) {
+  return ctx.store.Write([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(LoadedUser loaded, LoadUser(tx, account, name));
+    IRSA_RETURN_IF_ERROR(CheckBoundaryPolicy(tx, account, policy_arn));
+    IRSA_RETURN_IF_ERROR(WriteBoundaryRow(tx, account, kind::kUserBoundary, loaded.record.name,
+                                          loaded.record.permissions_boundary_arn, policy_arn));
+    loaded.record.permissions_boundary_arn = policy_arn;
+    return tx.Upsert(UserRow(account, loaded.record));
+  });
+}
+
+Status DeleteUserPermissionsBoundary(const ServiceContext& ctx, const std::string& account,
+                                     const std::string& name) {
+  return ctx.store.Write([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(LoadedUser loaded, LoadUser(tx, account, name));
+    if (loaded.record.permissions_boundary_arn.empty()) return OkStatus();
+    IRSA_RETURN_IF_ERROR(WriteBoundaryRow(tx, account, kind::kUserBoundary, loaded.record.name,
+                                          loaded.record.permissions_boundary_arn, ""));
+    loaded.record.permissions_boundary_arn.clear();
+    return tx.Upsert(UserRow(account, loaded.record));
+  });
+}
+
+Status TagUser(const ServiceContext& ctx, const std::string& account, const std::string& name,
+               const std::vector<Tag>& tags) {
+  IRSA_RETURN_IF_ERROR(ValidateTags(tags, ctx.quotas.tags_per_resource, "User"));
+  return ctx.store.Write([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(LoadedUser loaded, LoadUser(tx, account, name));
+    IRSA_RETURN_IF_ERROR(MergeTags(loaded.record.tags, tags, ctx.quotas.tags_per_resource, "User"));
+    return tx.Upsert(UserRow(account, loaded.record));
+  });
+}
+
+Status UntagUser(const ServiceContext& ctx, const std::string& account, const std::string& name,
+                 const std::vector<std::string>& keys) {
+  IRSA_RETURN_IF_ERROR(ValidateTagKeys(keys));
+  return ctx.store.Write([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(LoadedUser loaded, LoadUser(tx, account, name));
+    RemoveTags(loaded.record.tags, keys);
+    return tx.Upsert(UserRow(account, loaded.record));
+  });
+}
+
+Result<ListPage<Tag>> ListUserTags(const ServiceContext& ctx, const std::string& account,
+                                   const std::string& name, const std::string& marker,
+                                   int max_items) {
+  IRSA_TRY(UserRecord user, GetUser(ctx, account, name));
+  return PageTags(user.tags, marker, max_items);
 }
 
 }  // namespace irsa::iam

@@ -18,6 +18,8 @@ struct CreateUserInput {
   std::vector<Tag> tags;
 };
 
+// A permissions boundary must name an existing managed policy (NoSuchEntity "Scope ARN: <arn>
+// does not exist or is not attachable.").
 Result<UserRecord> CreateUser(const ServiceContext& ctx, const std::string& account,
                               const CreateUserInput& input);
 // NoSuchEntity: "The user with name <name> cannot be found."
@@ -28,6 +30,22 @@ Result<ListPage<UserRecord>> ListUsers(const ServiceContext& ctx, const std::str
                                        int max_items);
 // DeleteConflict while the user has access keys, attached or inline policies.
 Status DeleteUser(const ServiceContext& ctx, const std::string& account, const std::string& name);
+
+// Sets or replaces the user's permissions boundary (an existing managed policy ARN; NoSuchEntity
+// "Scope ARN: <arn> does not exist or is not attachable." otherwise).
+Status PutUserPermissionsBoundary(const ServiceContext& ctx, const std::string& account,
+                                  const std::string& name, const std::string& policy_arn);
+// Removes the boundary; no error if the user has none.
+Status DeleteUserPermissionsBoundary(const ServiceContext& ctx, const std::string& account,
+                                     const std::string& name);
+// Tags: see iam/tags.h for the rules (50 tags, case-insensitive keys, overwrite).
+Status TagUser(const ServiceContext& ctx, const std::string& account, const std::string& name,
+               const std::vector<Tag>& tags);
+Status UntagUser(const ServiceContext& ctx, const std::string& account, const std::string& name,
+                 const std::vector<std::string>& keys);
+Result<ListPage<Tag>> ListUserTags(const ServiceContext& ctx, const std::string& account,
+                                   const std::string& name, const std::string& marker,
+                                   int max_items);
 
 std::string UserArn(const std::string& account, const std::string& path, const std::string& name);
 
