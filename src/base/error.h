@@ -66,6 +66,10 @@ Error MalformedPolicyDocument(std::string message);  // 400
 Error UnmodifiableEntity(std::string message);       // 400
 Error PolicyNotAttachable(std::string message);      // 400
 Error PolicyEvaluation(std::string message);         // 500
+// EKS (REST-JSON).
+Error ResourceNotFoundException(std::string message);  // 404
+Error ResourceInUseException(std::string message);     // 409
+Error InvalidParameterException(std::string message);  // 400
 // STS.
 Error InvalidIdentityToken(std::string message);     // 400
 Error ExpiredTokenException(std::string message);    // 400

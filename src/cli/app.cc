@@ -8,6 +8,7 @@
 #include "iam/access_keys.h"
 #include "iam/accounts.h"
 #include "iam/aws_managed_policies.h"
+#include "protocol/rest_routes.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -83,9 +84,21 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   app->authorizer_ = std::make_unique<authz::Authorizer>(*app->policy_source_, app->clock_);
   app->authn_ =
       std::make_unique<protocol::Authenticator>(*app->key_resolver_, *app->sessions_, app->clock_);
+  oidc::ClusterOptions cluster_options;
+  cluster_options.issuer_base = o.issuer_base;
+  cluster_options.region = o.region;
+  cluster_options.rotation_period_seconds = o.key_rotation_seconds;
+  app->clusters_ = std::make_unique<oidc::ClusterRegistry>(*app->store_, app->clock_,
+                                                            app->random_, cluster_options);
+  IRSA_TRY(app->audit_, audit::FileAuditLog::Open(
+                            o.audit_log.empty() ? o.data_dir + "/audit.log" : o.audit_log,
+                            app->clock_));
+  app->sts_ = std::make_unique<sts::StsService>(*app->iam_ctx_, *app->clusters_, *app->sessions_,
+                                                *app->authorizer_, *app->audit_);
   protocol::QueryServices services;
   services.iam = app->iam_ctx_.get();
   services.authorizer = app->authorizer_.get();
+  services.sts = app->sts_.get();
   protocol::RouterOptions router_options;
   if (o.enable_reset) {
     App* self = app.get();
@@ -93,6 +106,9 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   }
   app->router_ =
       std::make_unique<protocol::Router>(*app->authn_, services, std::move(router_options));
+  app->router_->AddPrefix("/id/", protocol::MakeOidcIssuerHandler(*app->clusters_));
+  app->router_->AddPrefix(
+      "/clusters", protocol::MakeEksHandler(*app->authn_, *app->authorizer_, *app->clusters_));
   return app;
 }
 
@@ -119,6 +135,11 @@ std::optional<std::pair<std::string, std::string>> App::admin_credentials() cons
     return std::make_pair(options_.admin_access_key_id, options_.admin_secret_access_key);
   }
   return generated_admin_key_;
+}
+
+void App::set_issuer_base(std::string base) {
+  options_.issuer_base = base;
+  clusters_->SetIssuerBase(std::move(base));
 }
 
 Status App::Reset() {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/audit_log.h"
 #include "authz/authorizer.h"
 #include "base/clock.h"
 #include "base/random.h"
@@ -19,7 +20,9 @@
 #include "iam/service_context.h"
 #include "protocol/authn.h"
 #include "protocol/router.h"
+#include "oidc/clusters.h"
 #include "store/store.h"
+#include "sts/sts_service.h"
 #include "sts/session_token.h"
 
 namespace irsa::cli {
@@ -33,6 +36,10 @@ struct AppOptions {
   std::string admin_access_key_id;  // "" = generate once
   std::string admin_secret_access_key;
   bool enable_reset = false;
+  std::string issuer_base;  // "" = set later with set_issuer_base (from the HTTPS listener)
+  std::string region = "us-east-1";
+  int64_t key_rotation_seconds = 0;  // 0 = rotate cluster signing keys only on command
+  std::string audit_log;             // "" = <data_dir>/audit.log
 };
 
 class App {
@@ -46,6 +53,10 @@ class App {
   store::Store& store() { return *store_; }
   const iam::ServiceContext& iam() const { return *iam_ctx_; }
   const AppOptions& options() const { return options_; }
+  oidc::ClusterRegistry& clusters() { return *clusters_; }
+  // Sets the base URL of hosted issuers (https://host:port) once the listener is bound. Call
+  // before serving requests; not thread-safe.
+  void set_issuer_base(std::string base);
   // The root access key generated on this start, if one was (its secret is shown once).
   const std::optional<std::pair<std::string, std::string>>& generated_admin_key() const {
     return generated_admin_key_;
@@ -70,6 +81,9 @@ class App {
   std::unique_ptr<authz::Authorizer> authorizer_;
   std::unique_ptr<sts::SessionTokenCodec> sessions_;
   std::unique_ptr<protocol::Authenticator> authn_;
+  std::unique_ptr<oidc::ClusterRegistry> clusters_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<sts::StsService> sts_;
   std::unique_ptr<protocol::Router> router_;
   std::optional<std::pair<std::string, std::string>> generated_admin_key_;
 };

@@ -1,6 +1,7 @@
 // irsa: one binary, many subcommands. Each subcommand lives in its own <name>_cmd.{h,cc}.
 #include <CLI/CLI.hpp>
 
+#include "cli/cluster_cmd.h"
 #include "cli/policy_cmd.h"
 #include "cli/serve_cmd.h"
 
@@ -10,6 +11,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "irsa 0.1.0");
   irsa::cli::AddServeCommand(app);
   irsa::cli::AddPolicyCommands(app);
+  irsa::cli::AddClusterCommands(app);
+  irsa::cli::AddTokenCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

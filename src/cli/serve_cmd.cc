@@ -25,6 +25,14 @@ struct ServeOptions {
   size_t max_body_bytes = 1 << 20;
 };
 
+// https://127.0.0.1:8443 -> https://localhost:8443 (the generated certificate names both; a name
+// reads better in issuer URLs and condition keys).
+std::string IssuerBaseFor(const std::string& https_url) {
+  const std::string loopback = "https://127.0.0.1:";
+  if (https_url.starts_with(loopback)) return "https://localhost:" + https_url.substr(loopback.size());
+  return https_url;
+}
+
 Result<http::ListenerOptions> ParseListen(const std::string& text, bool tls) {
   http::ListenerOptions listener;
   listener.tls = tls;
@@ -138,7 +146,15 @@ int Serve(const ServeOptions& options) {
   for (const auto& endpoint : server.BoundEndpoints()) {
     (endpoint.tls ? https_url : http_url) = Url(endpoint);
   }
+  if (options.app.issuer_base.empty()) {
+    if (https_url.empty()) {
+      log::Warn("no HTTPS listener: hosted OIDC issuers need --issuer-url-base");
+    } else {
+      (*app)->set_issuer_base(IssuerBaseFor(https_url));
+    }
+  }
   std::string endpoints = "{\"http\":\"" + http_url + "\"";
+  endpoints += ",\"issuer_base\":\"" + (*app)->options().issuer_base + "\"";
   if (!https_url.empty()) {
     endpoints += ",\"https\":\"" + https_url + "\",\"ca_bundle\":\"" + ca_bundle + "\"";
   }
@@ -210,6 +226,15 @@ void AddServeCommand(CLI::App& app) {
       ->add_option("--admin-secret-access-key", options->app.admin_secret_access_key,
                    "Root secret access key of the default account")
       ->envname("IRSA_ADMIN_SECRET_ACCESS_KEY");
+  serve->add_option("--issuer-url-base", options->app.issuer_base,
+                    "Base of hosted OIDC issuer URLs (default: the HTTPS listener)")
+      ->envname("IRSA_ISSUER_URL_BASE");
+  serve->add_option("--region", options->app.region, "Region in EKS cluster ARNs")
+      ->envname("IRSA_REGION")
+      ->capture_default_str();
+  serve->add_option("--key-rotation-seconds", options->app.key_rotation_seconds,
+                    "Rotate cluster signing keys older than this (0: only on command)")
+      ->envname("IRSA_KEY_ROTATION_SECONDS");
   serve->add_option("--threads", options->threads, "IO threads (default: cores)")
       ->envname("IRSA_THREADS");
   serve->add_option("--max-body-bytes", options->max_body_bytes, "Request body limit")

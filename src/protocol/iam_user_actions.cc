@@ -2,6 +2,7 @@
 #include "base/arn.h"
 #include "iam/access_keys.h"
 #include "iam/users.h"
+#include "protocol/iam_xml.h"
 #include "protocol/query_api.h"
 #include "protocol/validation.h"
 
@@ -9,15 +10,6 @@ namespace irsa::protocol {
 namespace {
 
 using iam::AccessKeyStatus;
-
-void WriteTags(XmlWriter& w, const std::vector<iam::Tag>& tags) {
-  if (tags.empty()) return;
-  w.Open("Tags");
-  for (const auto& tag : tags) {
-    w.Member().Element("Key", tag.key).Element("Value", tag.value).Close();
-  }
-  w.Close();
-}
 
 void WriteUser(XmlWriter& w, const iam::UserRecord& user, bool with_tags) {
   w.Element("Path", user.path)
@@ -32,27 +24,6 @@ void WriteUser(XmlWriter& w, const iam::UserRecord& user, bool with_tags) {
         .Close();
   }
   if (with_tags) WriteTags(w, user.tags);
-}
-
-Result<std::vector<iam::Tag>> ReadTags(const QueryParams& params) {
-  IRSA_TRY(auto structs, params.GetStructList("Tags"));
-  std::vector<iam::Tag> tags;
-  Validator v;
-  v.Range("Tags", static_cast<int64_t>(structs.size()), 0, 50);
-  for (const auto& s : structs) {
-    auto key = s.find("Key");
-    auto value = s.find("Value");
-    v.NotNull("Tags.member.Key", key != s.end());
-    v.NotNull("Tags.member.Value", value != s.end());
-    if (key == s.end() || value == s.end()) continue;
-    v.Length("Tags.member.Key", std::string_view(key->second), 1, 128)
-        .Pattern("Tags.member.Key", std::string_view(key->second), patterns::kTagKey)
-        .Length("Tags.member.Value", std::string_view(value->second), 0, 256)
-        .Pattern("Tags.member.Value", std::string_view(value->second), patterns::kTagValue);
-    tags.push_back({key->second, value->second});
-  }
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  return tags;
 }
 
 // The user a user-scoped IAM action targets: the named one, or the caller when omitted.

@@ -70,7 +70,13 @@ HttpResponse Router::HandleQuery(HttpRequest& request) {
                    "Unknown", nullptr);
   }
   const std::string action(params->Get("Action").value_or(""));
-  Result<AuthResult> auth = authn_.Authenticate(request);
+  // Actions authenticated by their own proof (AssumeRoleWithWebIdentity's token) ignore any
+  // signature, as AWS does: SDKs send them unsigned, but a signed one must not fail.
+  auto unsigned_action = sts_actions_.find(action);
+  const bool proof_in_request =
+      unsigned_action != sts_actions_.end() && unsigned_action->second.allow_unsigned;
+  Result<AuthResult> auth = proof_in_request ? Result<AuthResult>(AuthResult{})
+                                             : authn_.Authenticate(request);
   // The service: the signature's scope, or for unsigned requests the action's service.
   std::string service = auth.ok() ? auth->service : "";
   if (service.empty()) service = sts_actions_.count(action) ? "sts" : "iam";

@@ -1,5 +1,7 @@
 // STS over the Query protocol.
 #include "protocol/query_api.h"
+#include "protocol/validation.h"
+#include "sts/sts_service.h"
 
 namespace irsa::protocol {
 namespace {
@@ -13,8 +15,140 @@ Result<HttpResponse> GetCallerIdentity(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
+// Validates and reads what AssumeRole and AssumeRoleWithWebIdentity share.
+struct CommonInput {
+  std::string role_arn;
+  std::string session_name;
+  std::optional<int64_t> duration;
+  sts::SessionPolicyInput policies;
+};
+
+Result<CommonInput> ReadCommon(const QueryCall& call, size_t max_policy_length) {
+  const QueryParams& p = call.params;
+  CommonInput in;
+  std::optional<std::string_view> role_arn = p.Get("RoleArn");
+  std::optional<std::string_view> session = p.Get("RoleSessionName");
+  std::optional<std::string_view> policy = p.Get("Policy");
+  IRSA_TRY(in.duration, p.GetInt("DurationSeconds"));
+  IRSA_TRY(auto arn_structs, p.GetStructList("PolicyArns"));
+  Validator v;
+  v.NotNull("RoleArn", role_arn.has_value()).NotNull("RoleSessionName", session.has_value());
+  v.Length("RoleArn", role_arn, 20, 2048);
+  v.Length("RoleSessionName", session, 2, 64)
+      .Pattern("RoleSessionName", session, patterns::kNameChars);
+  v.Range("DurationSeconds", in.duration, 900, 43200);
+  v.Length("Policy", policy, 1, max_policy_length)
+      .Pattern("Policy", policy, patterns::kSessionPolicyDocument);
+  for (const auto& s : arn_structs) {
+    auto arn = s.find("arn");
+    v.NotNull("PolicyArns.member.arn", arn != s.end());
+    if (arn != s.end()) {
+      v.Length("PolicyArns.member.arn", std::string_view(arn->second), 20, 2048);
+      in.policies.policy_arns.push_back(arn->second);
+    }
+  }
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  in.role_arn = std::string(*role_arn);
+  in.session_name = std::string(*session);
+  if (policy) in.policies.policy = std::string(*policy);
+  return in;
+}
+
+void WriteCredentials(XmlWriter& w, const sts::IssuedCredentials& c) {
+  w.Open("Credentials")
+      .Element("AccessKeyId", c.access_key_id)
+      .Element("SecretAccessKey", c.secret_access_key)
+      .Element("SessionToken", c.session_token)
+      .Timestamp("Expiration", c.expiration)
+      .Close();
+  w.Open("AssumedRoleUser")
+      .Element("AssumedRoleId", c.assumed_role_id)
+      .Element("Arn", c.assumed_role_arn)
+      .Close();
+  if (c.packed_policy_size) w.Element("PackedPolicySize", *c.packed_policy_size);
+  if (!c.source_identity.empty()) w.Element("SourceIdentity", c.source_identity);
+}
+
+Result<HttpResponse> AssumeRoleWithWebIdentity(const QueryCall& call) {
+  IRSA_TRY(CommonInput in, ReadCommon(call, 2048));
+  std::optional<std::string_view> token = call.params.Get("WebIdentityToken");
+  std::optional<std::string_view> provider_id = call.params.Get("ProviderId");
+  Validator v;
+  v.NotNull("WebIdentityToken", token.has_value());
+  v.Length("WebIdentityToken", token, 4, 20000, Validator::Echo::kRedact);
+  v.Length("ProviderId", provider_id, 4, 2048);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  if (provider_id) {
+    return errors::InvalidParameterValue(
+        "ProviderId is only for OAuth 2.0 providers (www.amazon.com, graph.facebook.com); omit "
+        "it for OpenID Connect ID tokens.");
+  }
+  sts::WebIdentityRequest request;
+  request.request_id = call.http.request_id;
+  request.role_arn = in.role_arn;
+  request.role_session_name = in.session_name;
+  request.web_identity_token = std::string(*token);
+  request.duration_seconds = in.duration;
+  request.session_policies = std::move(in.policies);
+  request.source_ip = call.http.remote_address;
+  request.secure_transport = call.http.secure;
+  IRSA_TRY(sts::IssuedCredentials c, call.services.sts->AssumeRoleWithWebIdentity(request));
+  XmlWriter w = call.Writer();
+  WriteCredentials(w, c);
+  w.Element("SubjectFromWebIdentityToken", c.subject)
+      .Element("Audience", c.audience)
+      .Element("Provider", c.provider);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> AssumeRole(const QueryCall& call) {
+  IRSA_TRY(CommonInput in, ReadCommon(call, 2048));
+  const QueryParams& p = call.params;
+  std::optional<std::string_view> external_id = p.Get("ExternalId");
+  std::optional<std::string_view> source_identity = p.Get("SourceIdentity");
+  IRSA_TRY(auto tag_structs, p.GetStructList("Tags"));
+  IRSA_TRY(auto transitive, p.GetList("TransitiveTagKeys"));
+  Validator v;
+  v.Length("ExternalId", external_id, 2, 1224)
+      .Pattern("ExternalId", external_id, patterns::kNameColonSlashOptional);
+  v.Length("SourceIdentity", source_identity, 2, 64)
+      .Pattern("SourceIdentity", source_identity, patterns::kNameCharsOptional);
+  v.Range("Tags", static_cast<int64_t>(tag_structs.size()), 0, 50);
+  v.Range("TransitiveTagKeys", static_cast<int64_t>(transitive.size()), 0, 50);
+  sts::AssumeRoleRequest request;
+  for (const auto& s : tag_structs) {
+    auto key = s.find("Key");
+    auto value = s.find("Value");
+    v.NotNull("Tags.member.Key", key != s.end()).NotNull("Tags.member.Value", value != s.end());
+    if (key == s.end() || value == s.end()) continue;
+    v.Length("Tags.member.Key", std::string_view(key->second), 1, 128)
+        .Pattern("Tags.member.Key", std::string_view(key->second), patterns::kTagKey)
+        .Length("Tags.member.Value", std::string_view(value->second), 0, 256)
+        .Pattern("Tags.member.Value", std::string_view(value->second), patterns::kTagValue);
+    request.tags.push_back({key->second, value->second});
+  }
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  request.request_id = call.http.request_id;
+  request.role_arn = in.role_arn;
+  request.role_session_name = in.session_name;
+  request.duration_seconds = in.duration;
+  request.session_policies = std::move(in.policies);
+  request.transitive_tag_keys = std::move(transitive);
+  if (external_id) request.external_id = std::string(*external_id);
+  if (source_identity) request.source_identity = std::string(*source_identity);
+  IRSA_TRY(sts::IssuedCredentials c,
+           call.services.sts->AssumeRole(call.caller, call.Facts(), request));
+  XmlWriter w = call.Writer();
+  WriteCredentials(w, c);
+  return w.Finish(call.http.request_id);
+}
+
 }  // namespace
 
-void RegisterStsActions(QueryActionTable& sts) { sts["GetCallerIdentity"] = {GetCallerIdentity}; }
+void RegisterStsActions(QueryActionTable& sts) {
+  sts["GetCallerIdentity"] = {GetCallerIdentity};
+  sts["AssumeRole"] = {AssumeRole};
+  sts["AssumeRoleWithWebIdentity"] = {AssumeRoleWithWebIdentity, /*allow_unsigned=*/true};
+}
 
 }  // namespace irsa::protocol

@@ -52,6 +52,7 @@ authz::Caller SessionRecord::ToCaller() const {
   caller.token_issue_time = FromUnixSeconds(issued_at);
   caller.expiration = FromUnixSeconds(expires_at);
   caller.session_tags = tags;
+  caller.transitive_tag_keys = transitive_tag_keys;
   caller.federated_provider = federated_provider;
   caller.web_identity_subject = subject;
   caller.web_identity_audience = audience;

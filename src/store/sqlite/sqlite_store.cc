@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <chrono>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -69,7 +70,30 @@ class SqliteStore final : public Store {
     });
   }
 
-  int64_t Generation() override { return generation_.load(std::memory_order_acquire); }
+  // Writes of this process are seen at once. Writes of other processes sharing the file (e.g. an
+  // offline `irsa cluster create` next to a running server) are seen within kExternalCheck: at
+  // most that often, and only when the writer connection is free, the stored counter is read.
+  int64_t Generation() override {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+    int64_t last = last_external_check_ms_.load(std::memory_order_relaxed);
+    if (now - last >= kExternalCheck.count() &&
+        last_external_check_ms_.compare_exchange_strong(last, now)) {
+      std::unique_lock<std::mutex> lock(write_mu_, std::try_to_lock);
+      if (lock.owns_lock()) {
+        auto stored =
+            writer_->QueryText("SELECT value FROM meta WHERE name = 'generation'", "read generation");
+        if (stored.ok()) {
+          const int64_t value = std::atoll(stored->c_str());
+          if (value > generation_.load(std::memory_order_acquire)) {
+            generation_.store(value, std::memory_order_release);
+          }
+        }
+      }
+    }
+    return generation_.load(std::memory_order_acquire);
+  }
 
  private:
   // Requires write_mu_.
@@ -167,6 +191,8 @@ class SqliteStore final : public Store {
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by write_mu_
   std::atomic<int64_t> generation_;
+  static constexpr std::chrono::milliseconds kExternalCheck{250};
+  std::atomic<int64_t> last_external_check_ms_{0};
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;

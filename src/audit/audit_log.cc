@@ -1,0 +1,60 @@
+#include "audit/audit_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "base/encoding.h"
+#include "base/log.h"
+#include "base/time_format.h"
+
+namespace irsa::audit {
+namespace {
+void Field(std::string& out, std::string_view key, std::string_view value) {
+  if (value.empty()) return;
+  out += ",\"";
+  out += key;
+  out += "\":\"";
+  AppendJsonEscaped(out, value);
+  out += '"';
+}
+}  // namespace
+
+std::string RenderAuditLine(const AuditEvent& e, SystemTime at) {
+  std::string out = "{\"ts\":\"" + FormatIso8601Millis(at) + "\"";
+  Field(out, "request_id", e.request_id);
+  Field(out, "event", e.event);
+  Field(out, "decision", e.allowed ? "allow" : "deny");
+  Field(out, "error", e.error);
+  Field(out, "reason", e.reason);
+  Field(out, "principal", e.principal);
+  Field(out, "role", e.role);
+  Field(out, "session", e.session);
+  Field(out, "subject", e.subject);
+  Field(out, "audience", e.audience);
+  Field(out, "provider", e.provider);
+  Field(out, "pod", e.pod);
+  Field(out, "pod_uid", e.pod_uid);
+  Field(out, "source_ip", e.source_ip);
+  Field(out, "access_key_id", e.access_key_id);
+  out += "}\n";
+  return out;
+}
+
+Result<std::unique_ptr<FileAuditLog>> FileAuditLog::Open(const std::string& path,
+                                                          const Clock& clock) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return errors::InvalidParameterValue("cannot open audit log " + path);
+  return std::unique_ptr<FileAuditLog>(new FileAuditLog(fd, clock));
+}
+
+FileAuditLog::~FileAuditLog() { ::close(fd_); }
+
+void FileAuditLog::Write(const AuditEvent& event) {
+  const std::string line = RenderAuditLine(event, clock_.Now());
+  ssize_t written = ::write(fd_, line.data(), line.size());
+  if (written != static_cast<ssize_t>(line.size())) {
+    log::Error("audit log write failed", {{"event", event.event}});
+  }
+}
+
+}  // namespace irsa::audit

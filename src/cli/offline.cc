@@ -1,0 +1,55 @@
+#include "cli/offline.h"
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace irsa::cli {
+
+void AddOfflineOptions(CLI::App& command, OfflineOptions& options) {
+  command.add_option("--data-dir", options.data_dir, "State directory of the irsa node")
+      ->envname("IRSA_DATA_DIR")
+      ->capture_default_str();
+  command.add_option("--store", options.store_url, "sqlite:PATH or postgres://…")
+      ->envname("IRSA_STORE");
+  command.add_option("--master-key", options.master_key_b64, "Master key, base64")
+      ->envname("IRSA_MASTER_KEY");
+  command.add_option("--account-id", options.account_id, "Account (default: the node's)")
+      ->envname("IRSA_ACCOUNT_ID");
+}
+
+Result<std::unique_ptr<App>> OpenOffline(OfflineOptions& options) {
+  AppOptions app;
+  app.data_dir = options.data_dir;
+  app.store_url = options.store_url;
+  app.master_key_b64 = options.master_key_b64;
+  std::ifstream in(options.data_dir + "/endpoints.json");
+  if (in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(text.str(), ec);
+    if (!ec && v.is_object()) {
+      const auto& o = v.as_object();
+      if (auto* base = o.if_contains("issuer_base"); base && base->is_string()) {
+        app.issuer_base = std::string(base->as_string());
+      }
+      if (auto* account = o.if_contains("account_id");
+          account && account->is_string() && options.account_id.empty()) {
+        options.account_id = std::string(account->as_string());
+      }
+    }
+  }
+  if (options.account_id.empty()) options.account_id = "111122223333";
+  app.account_id = options.account_id;
+  return App::Open(app);
+}
+
+int ReportError(std::string_view command, const Error& error) {
+  std::fprintf(stderr, "irsa %.*s: %s: %s\n", static_cast<int>(command.size()), command.data(),
+               error.code().c_str(), error.message().c_str());
+  return 1;
+}
+
+}  // namespace irsa::cli

@@ -1,0 +1,164 @@
+// The Kubernetes API subset irsa serves for the clusters it hosts: what service-account
+// management with an unmodified kubectl needs (docs/kubernetes-api.md).
+//
+// Served, relative to the cluster's API root (the HTTP layer mounts it at
+// KubeApiOptions::mount_prefix + "<cluster>" and strips that prefix before calling Handle):
+//   GET  /version, /api, /api/v1, /apis, /openapi/v3, /openapi/v3/api, /openapi/v3/api/v1
+//   /api/v1/namespaces[/<name>]                          get list create update patch delete
+//   /api/v1/serviceaccounts                              list (all namespaces)
+//   /api/v1/namespaces/<ns>/serviceaccounts[/<name>]     get list create update patch delete
+//                                                        deletecollection
+//   POST /api/v1/namespaces/<ns>/serviceaccounts/<name>/token     TokenRequest
+//   GET  /api/v1/[namespaces/<ns>/]events, .../secrets   always empty lists (for describe)
+// Objects are stored as Store rows (kube/k8s_repository.h). Answers are JSON; failures are v1
+// Status objects with Kubernetes reasons and messages.
+//
+// Thread-safety: Handle may be called from many threads at once; the collaborators passed to the
+// constructor must be thread-safe and outlive the KubeApi.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "base/result.h"
+#include "kube/k8s_objects.h"
+#include "protocol/http_types.h"
+#include "store/store.h"
+
+namespace irsa::kube {
+
+// What a TokenRequest asks the cluster's issuer to sign (claims of wire spec §5.5).
+struct BoundPod {
+  std::string name;
+  std::string uid;  // may be empty
+};
+struct TokenRequestSpec {
+  std::string cluster;
+  std::string namespace_name;
+  std::string service_account_name;
+  std::string service_account_uid;
+  std::vector<std::string> audiences;  // never empty (defaults applied)
+  int64_t expiration_seconds = 3600;   // already validated (>= 600) and capped
+  std::optional<BoundPod> bound_pod;
+};
+struct MintedToken {
+  std::string token;      // compact JWS
+  SystemTime expiration;  // the token's exp
+};
+// Signs service-account tokens with the cluster's key. Errors are passed to the client
+// (non-Kubernetes errors become InternalError).
+class TokenMinter {
+ public:
+  virtual ~TokenMinter() = default;
+  virtual Result<MintedToken> Mint(const TokenRequestSpec& spec) = 0;
+};
+
+struct ClusterInfo {
+  std::string name;
+  std::string account;  // owning account id: the Store rows' account
+};
+
+// Kubernetes authorization attributes of a request.
+struct RequestAttributes {
+  bool resource_request = true;
+  std::string verb;         // get list watch create update patch delete deletecollection
+  std::string resource;     // "serviceaccounts", "namespaces", "events", "secrets"
+  std::string subresource;  // "token" or empty
+  std::string namespace_name;
+  std::string name;
+  std::string path;  // non-resource requests: the path ("/api", "/openapi/v3", ...)
+};
+
+enum class AccessDecision { kAllow, kUnauthenticated, kForbidden };
+struct AccessResult {
+  AccessDecision decision = AccessDecision::kUnauthenticated;
+  std::string user;  // the authenticated user, named in Forbidden messages
+};
+
+// The clusters irsa hosts and who may call their APIs.
+class ClusterDirectory {
+ public:
+  virtual ~ClusterDirectory() = default;
+  // nullopt: no such cluster (the API answers 404).
+  virtual Result<std::optional<ClusterInfo>> FindCluster(const std::string& cluster) = 0;
+  // Decides on the bearer token of the request ("" when the request has none).
+  // kUnauthenticated -> 401 Unauthorized; kForbidden -> 403 with a Kubernetes RBAC message.
+  virtual AccessResult Authorize(const ClusterInfo& cluster, std::string_view bearer_token,
+                                 const RequestAttributes& attributes) = 0;
+};
+
+struct KubeApiOptions {
+  // The cluster's API root on the server is mount_prefix + cluster (OpenAPI v3 index links are
+  // absolute paths, so the API must know where it is mounted).
+  std::string mount_prefix = "/k8s/";
+  // Audiences of a TokenRequest that names none (the API server's own audience).
+  std::vector<std::string> default_audiences = {"https://kubernetes.default.svc"};
+  // TokenRequest expirationSeconds above this are capped to it.
+  int64_t max_token_expiration_seconds = 86400;
+};
+
+class KubeApi {
+ public:
+  KubeApi(store::Store& store, const Clock& clock, Random& random, TokenMinter& minter,
+          ClusterDirectory& clusters, KubeApiOptions options = {});
+
+  // Serves one request. `request.path` is relative to the cluster's API root ("/api/v1/...");
+  // `request.query` is the raw query string. Never throws.
+  protocol::HttpResponse Handle(const std::string& cluster, const protocol::HttpRequest& request);
+
+  struct Call;  // internal: one request being served (kube/api_call.h)
+
+ private:
+  protocol::HttpResponse Route(Call& call);
+  Status EnsureBootstrapped(const ClusterInfo& cluster);
+
+  // Resource handlers (api_objects.cc, api_writes.cc, api_token.cc).
+  Result<protocol::HttpResponse> GetObject(Call& call, ObjectKind kind, const std::string& ns,
+                                           const std::string& name);
+  Result<protocol::HttpResponse> ListObjects(Call& call, ObjectKind kind,
+                                             const std::optional<std::string>& ns);
+  Result<protocol::HttpResponse> EmptyList(Call& call, std::string_view kind);
+  Result<protocol::HttpResponse> CreateObject(Call& call, ObjectKind kind, const std::string& ns);
+  Result<protocol::HttpResponse> UpdateObject(Call& call, ObjectKind kind, const std::string& ns,
+                                              const std::string& name);
+  Result<protocol::HttpResponse> PatchObject(Call& call, ObjectKind kind, const std::string& ns,
+                                             const std::string& name);
+  Result<protocol::HttpResponse> DeleteObject(Call& call, ObjectKind kind, const std::string& ns,
+                                              const std::string& name);
+  Result<protocol::HttpResponse> DeleteCollection(Call& call, const std::string& ns);
+  Result<protocol::HttpResponse> CreateToken(Call& call, const std::string& ns,
+                                             const std::string& name);
+
+  // Stores a new object (stamping uid, resourceVersion, creationTimestamp); the Namespace
+  // variant also creates the namespace's "default" service account.
+  Result<boost::json::object> InsertNew(Call& call, ObjectKind kind, boost::json::object object,
+                                        bool dry_run);
+  // Loads the stored object, lets `mutate` compute its new content, checks it (schema, name,
+  // optimistic concurrency on metadata.resourceVersion), keeps the server-owned metadata and
+  // stores it with a new resourceVersion (unless nothing changed, or dry_run).
+  Result<boost::json::object> ApplyUpdate(
+      Call& call, ObjectKind kind, const std::string& ns, const std::string& name,
+      const std::function<Result<boost::json::object>(const boost::json::object&)>& mutate);
+  Result<protocol::HttpResponse> ServerSideApply(Call& call, ObjectKind kind, const std::string& ns,
+                                                 const std::string& name);
+  // Runs fn in a write transaction, or a read transaction when dry_run (fn must then not write).
+  Status Transact(bool dry_run, const std::function<Status(store::StoreTx&)>& fn);
+
+  store::Store& store_;
+  const Clock& clock_;
+  Random& random_;
+  TokenMinter& minter_;
+  ClusterDirectory& clusters_;
+  KubeApiOptions options_;
+};
+
+}  // namespace irsa::kube

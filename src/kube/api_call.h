@@ -1,0 +1,32 @@
+// Internal to the kube module: the state of one request served by KubeApi.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "kube/api.h"
+
+namespace irsa::kube {
+
+struct KubeApi::Call {
+  const protocol::HttpRequest& http;
+  ClusterInfo cluster;
+  std::map<std::string, std::string> query;  // percent-decoded; first occurrence wins
+  std::string principal;                     // the authenticated user
+  std::vector<std::string> warnings;         // sent as `Warning: 299 - "<text>"` headers
+
+  // The query parameter, or "".
+  std::string Param(const std::string& name) const;
+  // ?dryRun=All.
+  bool DryRun() const;
+  // A JSON response carrying the collected warnings.
+  protocol::HttpResponse Respond(int status, const boost::json::value& body) const;
+};
+
+// Parses "a=b&c=d" (percent-decoding, '+' as space); malformed escapes are BadRequest.
+Result<std::map<std::string, std::string>> ParseQuery(const std::string& query);
+
+}  // namespace irsa::kube

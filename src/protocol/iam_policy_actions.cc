@@ -1,0 +1,466 @@
+// IAM managed policies and their versions, user policy attachments and inline user policies,
+// ListEntitiesForPolicy and GetAccountSummary over the Query protocol (wire spec §3.4, §3.6).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/arn.h"
+#include "iam/attachments.h"
+#include "iam/inline_policies.h"
+#include "iam/policies.h"
+#include "iam/records.h"
+#include "iam/service_context.h"
+#include "iam/users.h"
+#include "protocol/iam_xml.h"
+#include "protocol/query_api.h"
+#include "protocol/validation.h"
+
+namespace irsa::protocol {
+namespace {
+
+void CheckDocument(Validator& v, std::string_view member, std::string_view document) {
+  v.Length(member, document, 1, 131072).Pattern(member, document, patterns::kPolicyDocument);
+}
+
+void CheckPolicyName(Validator& v, std::string_view name) {
+  v.Length("PolicyName", name, 1, 128).Pattern("PolicyName", name, patterns::kNameChars);
+}
+
+// "Member must satisfy enum value set: [A, B]" unless `value` is one of `allowed`.
+void CheckEnum(Validator& v, std::string_view member, std::optional<std::string_view> value,
+               const std::vector<std::string_view>& allowed) {
+  if (!value) return;
+  std::string set;
+  for (std::string_view a : allowed) {
+    if (a == *value) return;
+    if (!set.empty()) set += ", ";
+    set += a;
+  }
+  v.Add(member, value, "Member must satisfy enum value set: [" + set + "]");
+}
+
+// PolicyArn, the first member of most operations here.
+Result<std::string> ReadPolicyArn(const QueryCall& call) {
+  IRSA_TRY(std::string_view arn, call.params.Require("PolicyArn"));
+  Validator v;
+  v.Length("PolicyArn", arn, 20, 2048);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::string(arn);
+}
+
+// PolicyArn + VersionId.
+Result<std::pair<std::string, std::string>> ReadPolicyVersion(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  IRSA_TRY(std::string_view version, call.params.Require("VersionId"));
+  Validator v;
+  v.Pattern("VersionId", version, patterns::kPolicyVersionId);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::make_pair(std::move(arn), std::string(version));
+}
+
+Result<HttpResponse> CreatePolicy(const QueryCall& call) {
+  IRSA_TRY(std::string_view name, call.params.Require("PolicyName"));
+  std::optional<std::string_view> path = call.params.Get("Path");
+  IRSA_TRY(std::string_view document, call.params.Require("PolicyDocument"));
+  std::optional<std::string_view> description = call.params.Get("Description");
+  Validator v;
+  CheckPolicyName(v, name);
+  v.Length("Path", path, 1, 512).Pattern("Path", path, patterns::kPolicyPath);
+  CheckDocument(v, "PolicyDocument", document);
+  v.Length("Description", description, 0, 1000);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(auto tags, ReadTags(call.params));
+  iam::CreatePolicyInput input;
+  input.name = std::string(name);
+  input.document = std::string(document);
+  input.path = std::string(path.value_or("/"));
+  input.description = std::string(description.value_or(""));
+  input.tags = std::move(tags);
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:CreatePolicy",
+                                      IamArn(call.account(), "policy" + input.path + input.name)));
+  IRSA_TRY(iam::PolicyInfo info, iam::CreatePolicy(*call.services.iam, call.account(), input));
+  XmlWriter w = call.Writer();
+  w.Open("Policy");
+  WritePolicyMembers(w, info, PolicyView::kCreate);
+  w.Close();
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> GetPolicy(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetPolicy", arn));
+  IRSA_TRY(iam::PolicyInfo info, iam::GetPolicy(*call.services.iam, call.account(), arn));
+  XmlWriter w = call.Writer();
+  w.Open("Policy");
+  WritePolicyMembers(w, info, PolicyView::kGet);
+  w.Close();
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> DeletePolicy(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeletePolicy", arn));
+  IRSA_RETURN_IF_ERROR(iam::DeletePolicy(*call.services.iam, call.account(), arn));
+  return call.Empty();
+}
+
+Result<HttpResponse> ListPolicies(const QueryCall& call) {
+  std::optional<std::string_view> scope = call.params.Get("Scope");
+  IRSA_TRY(std::optional<bool> only_attached, call.params.GetBool("OnlyAttached"));
+  std::optional<std::string_view> prefix = call.params.Get("PathPrefix");
+  std::optional<std::string_view> usage = call.params.Get("PolicyUsageFilter");
+  Validator v;
+  CheckEnum(v, "Scope", scope, {"All", "AWS", "Local"});
+  v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPolicyPath);
+  CheckEnum(v, "PolicyUsageFilter", usage, {"PermissionsPolicy", "PermissionsBoundary"});
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListPolicies", "*"));
+  iam::ListPoliciesInput input;
+  if (scope == "AWS") input.scope = iam::PolicyScope::kAws;
+  if (scope == "Local") input.scope = iam::PolicyScope::kLocal;
+  input.only_attached = only_attached.value_or(false);
+  input.path_prefix = std::string(prefix.value_or(""));
+  if (usage == "PermissionsPolicy") input.usage = iam::PolicyUsageFilter::kPermissionsPolicy;
+  if (usage == "PermissionsBoundary") input.usage = iam::PolicyUsageFilter::kPermissionsBoundary;
+  input.marker = paging.marker;
+  input.max_items = paging.max_items;
+  IRSA_TRY(auto page, iam::ListPolicies(*call.services.iam, call.account(), input));
+  XmlWriter w = call.Writer();
+  w.Open("Policies");
+  for (const auto& info : page.items) {
+    w.Member();
+    WritePolicyMembers(w, info, PolicyView::kList);
+    w.Close();
+  }
+  w.Close();
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> CreatePolicyVersion(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  IRSA_TRY(std::string_view document, call.params.Require("PolicyDocument"));
+  IRSA_TRY(std::optional<bool> set_as_default, call.params.GetBool("SetAsDefault"));
+  Validator v;
+  CheckDocument(v, "PolicyDocument", document);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:CreatePolicyVersion", arn));
+  IRSA_TRY(iam::PolicyVersionInfo info,
+           iam::CreatePolicyVersion(*call.services.iam, call.account(), arn, std::string(document),
+                                    set_as_default.value_or(false)));
+  XmlWriter w = call.Writer();
+  w.Open("PolicyVersion");
+  WritePolicyVersionMembers(w, info, false);
+  w.Close();
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> GetPolicyVersion(const QueryCall& call) {
+  IRSA_TRY(auto input, ReadPolicyVersion(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetPolicyVersion", input.first));
+  IRSA_TRY(iam::PolicyVersionInfo info,
+           iam::GetPolicyVersion(*call.services.iam, call.account(), input.first, input.second));
+  XmlWriter w = call.Writer();
+  w.Open("PolicyVersion");
+  WritePolicyVersionMembers(w, info, true);
+  w.Close();
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> ListPolicyVersions(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListPolicyVersions", arn));
+  IRSA_TRY(auto page, iam::ListPolicyVersions(*call.services.iam, call.account(), arn,
+                                              paging.marker, paging.max_items));
+  XmlWriter w = call.Writer();
+  w.Open("Versions");
+  for (const auto& info : page.items) {
+    w.Member();
+    WritePolicyVersionMembers(w, info, false);
+    w.Close();
+  }
+  w.Close();
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> DeletePolicyVersion(const QueryCall& call) {
+  IRSA_TRY(auto input, ReadPolicyVersion(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeletePolicyVersion", input.first));
+  IRSA_RETURN_IF_ERROR(
+      iam::DeletePolicyVersion(*call.services.iam, call.account(), input.first, input.second));
+  return call.Empty();
+}
+
+Result<HttpResponse> SetDefaultPolicyVersion(const QueryCall& call) {
+  IRSA_TRY(auto input, ReadPolicyVersion(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:SetDefaultPolicyVersion", input.first));
+  IRSA_RETURN_IF_ERROR(
+      iam::SetDefaultPolicyVersion(*call.services.iam, call.account(), input.first, input.second));
+  return call.Empty();
+}
+
+Result<HttpResponse> TagPolicy(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  Validator v;
+  v.NotNull("Tags", call.params.HasList("Tags"));
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(auto tags, ReadTags(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:TagPolicy", arn));
+  IRSA_RETURN_IF_ERROR(iam::TagPolicy(*call.services.iam, call.account(), arn, tags));
+  return call.Empty();
+}
+
+Result<HttpResponse> UntagPolicy(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  IRSA_TRY(auto keys, ReadTagKeys(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UntagPolicy", arn));
+  IRSA_RETURN_IF_ERROR(iam::UntagPolicy(*call.services.iam, call.account(), arn, keys));
+  return call.Empty();
+}
+
+Result<HttpResponse> ListPolicyTags(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListPolicyTags", arn));
+  IRSA_TRY(auto page, iam::ListPolicyTags(*call.services.iam, call.account(), arn, paging.marker,
+                                          paging.max_items));
+  XmlWriter w = call.Writer();
+  WriteTagList(w, page.items);
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+void WriteEntities(XmlWriter& w, std::string_view list, std::string_view name_element,
+                   std::string_view id_element, const std::vector<iam::PolicyEntity>& entities) {
+  if (entities.empty()) {
+    w.Empty(list);
+    return;
+  }
+  w.Open(list);
+  for (const auto& entity : entities) {
+    w.Member().Element(name_element, entity.name).Element(id_element, entity.id).Close();
+  }
+  w.Close();
+}
+
+Result<HttpResponse> ListEntitiesForPolicy(const QueryCall& call) {
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  std::optional<std::string_view> filter = call.params.Get("EntityFilter");
+  std::optional<std::string_view> prefix = call.params.Get("PathPrefix");
+  std::optional<std::string_view> usage = call.params.Get("PolicyUsageFilter");
+  Validator v;
+  CheckEnum(v, "EntityFilter", filter,
+            {"User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"});
+  v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPath);
+  CheckEnum(v, "PolicyUsageFilter", usage, {"PermissionsPolicy", "PermissionsBoundary"});
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListEntitiesForPolicy", arn));
+  iam::ListEntitiesForPolicyInput input;
+  input.policy_arn = arn;
+  if (filter == "User") input.filter = iam::EntityFilter::kUser;
+  if (filter == "Role") input.filter = iam::EntityFilter::kRole;
+  if (filter == "Group") input.filter = iam::EntityFilter::kGroup;
+  if (filter == "LocalManagedPolicy") input.filter = iam::EntityFilter::kLocalManagedPolicy;
+  if (filter == "AWSManagedPolicy") input.filter = iam::EntityFilter::kAwsManagedPolicy;
+  input.path_prefix = std::string(prefix.value_or(""));
+  if (usage == "PermissionsPolicy") input.usage = iam::PolicyUsageFilter::kPermissionsPolicy;
+  if (usage == "PermissionsBoundary") input.usage = iam::PolicyUsageFilter::kPermissionsBoundary;
+  input.marker = paging.marker;
+  input.max_items = paging.max_items;
+  IRSA_TRY(iam::PolicyEntities entities,
+           iam::ListEntitiesForPolicy(*call.services.iam, call.account(), input));
+  XmlWriter w = call.Writer();
+  WriteEntities(w, "PolicyGroups", "GroupName", "GroupId", entities.groups);
+  WriteEntities(w, "PolicyUsers", "UserName", "UserId", entities.users);
+  WriteEntities(w, "PolicyRoles", "RoleName", "RoleId", entities.roles);
+  WritePaging(w, entities.truncated, entities.marker);
+  return w.Finish(call.http.request_id);
+}
+
+// ---- Users' managed and inline policies ----
+
+// UserName (userNameType 1-64 for attachments, existingUserNameType 1-128 for inline policies).
+Result<std::string> ReadUserName(const QueryCall& call, size_t max_length) {
+  IRSA_TRY(std::string_view name, call.params.Require("UserName"));
+  Validator v;
+  v.Length("UserName", name, 1, max_length).Pattern("UserName", name, patterns::kNameChars);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::string(name);
+}
+
+// The ARN of the user an action is about, for authorization (with its real path when known).
+std::string UserResource(const QueryCall& call, const std::string& name) {
+  auto user = iam::GetUser(*call.services.iam, call.account(), name);
+  if (user.ok()) return user->arn;
+  return iam::UserArn(call.account(), "/", name);
+}
+
+Result<std::pair<std::string, std::string>> ReadUserAndPolicyArn(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 64));
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  return std::make_pair(std::move(name), std::move(arn));
+}
+
+Result<HttpResponse> AttachUserPolicy(const QueryCall& call) {
+  IRSA_TRY(auto input, ReadUserAndPolicyArn(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:AttachUserPolicy", UserResource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(
+      iam::AttachUserPolicy(*call.services.iam, call.account(), input.first, input.second));
+  return call.Empty();
+}
+
+Result<HttpResponse> DetachUserPolicy(const QueryCall& call) {
+  IRSA_TRY(auto input, ReadUserAndPolicyArn(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DetachUserPolicy", UserResource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(
+      iam::DetachUserPolicy(*call.services.iam, call.account(), input.first, input.second));
+  return call.Empty();
+}
+
+Result<HttpResponse> ListAttachedUserPolicies(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 64));
+  std::optional<std::string_view> prefix = call.params.Get("PathPrefix");
+  Validator v;
+  v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPolicyPath);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListAttachedUserPolicies", UserResource(call, name)));
+  IRSA_TRY(auto page, iam::ListAttachedUserPolicies(*call.services.iam, call.account(), name,
+                                                    std::string(prefix.value_or("")), paging.marker,
+                                                    paging.max_items));
+  XmlWriter w = call.Writer();
+  w.Open("AttachedPolicies");
+  for (const auto& attachment : page.items) {
+    w.Member()
+        .Element("PolicyName", attachment.policy_name)
+        .Element("PolicyArn", attachment.policy_arn)
+        .Close();
+  }
+  w.Close();
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+Result<std::pair<std::string, std::string>> ReadUserAndPolicyName(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 128));
+  IRSA_TRY(std::string_view policy_name, call.params.Require("PolicyName"));
+  Validator v;
+  CheckPolicyName(v, policy_name);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::make_pair(std::move(name), std::string(policy_name));
+}
+
+Result<HttpResponse> PutUserPolicy(const QueryCall& call) {
+  IRSA_TRY(auto input, ReadUserAndPolicyName(call));
+  IRSA_TRY(std::string_view document, call.params.Require("PolicyDocument"));
+  Validator v;
+  CheckDocument(v, "PolicyDocument", document);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:PutUserPolicy", UserResource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(iam::PutUserPolicy(*call.services.iam, call.account(), input.first,
+                                          input.second, std::string(document)));
+  return call.Empty();
+}
+
+Result<HttpResponse> GetUserPolicy(const QueryCall& call) {
+  IRSA_TRY(auto input, ReadUserAndPolicyName(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetUserPolicy", UserResource(call, input.first)));
+  IRSA_TRY(iam::InlinePolicyResult result,
+           iam::GetUserPolicy(*call.services.iam, call.account(), input.first, input.second));
+  XmlWriter w = call.Writer();
+  w.Element("UserName", result.entity_name).Element("PolicyName", result.policy.name);
+  WritePolicyDocument(w, "PolicyDocument", result.policy.document);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> ListUserPolicies(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 128));
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListUserPolicies", UserResource(call, name)));
+  IRSA_TRY(auto page, iam::ListUserPolicies(*call.services.iam, call.account(), name, paging.marker,
+                                            paging.max_items));
+  XmlWriter w = call.Writer();
+  w.StringList("PolicyNames", page.items);
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> DeleteUserPolicy(const QueryCall& call) {
+  IRSA_TRY(auto input, ReadUserAndPolicyName(call));
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteUserPolicy", UserResource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(
+      iam::DeleteUserPolicy(*call.services.iam, call.account(), input.first, input.second));
+  return call.Empty();
+}
+
+// ---- GetAccountSummary: usage counts and the configured quotas ----
+
+Result<HttpResponse> GetAccountSummary(const QueryCall& call) {
+  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetAccountSummary", "*"));
+  const iam::ServiceContext& ctx = *call.services.iam;
+  const std::string& account = call.account();
+  int64_t users = 0, roles = 0, policies = 0, versions = 0, providers = 0;
+  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(users, tx.Count({.account = account, .kind = iam::kind::kUser}));
+    IRSA_TRY(roles, tx.Count({.account = account, .kind = iam::kind::kRole}));
+    IRSA_TRY(policies, tx.Count({.account = account, .kind = iam::kind::kPolicy}));
+    IRSA_TRY(versions, tx.Count({.account = account, .kind = iam::kind::kPolicyVersion}));
+    IRSA_TRY(providers, tx.Count({.account = account, .kind = iam::kind::kOidcProvider}));
+    return OkStatus();
+  }));
+  const iam::Quotas& q = ctx.quotas;
+  std::vector<std::pair<std::string, std::string>> summary = {
+      {"Users", std::to_string(users)},
+      {"UsersQuota", std::to_string(q.users_per_account)},
+      {"Groups", "0"},
+      {"UserPolicySizeQuota", std::to_string(q.user_inline_policy_size)},
+      {"AccessKeysPerUserQuota", std::to_string(q.access_keys_per_user)},
+      {"AttachedPoliciesPerRoleQuota", std::to_string(q.attached_policies_per_role)},
+      {"AttachedPoliciesPerUserQuota", std::to_string(q.attached_policies_per_user)},
+      {"Policies", std::to_string(policies)},
+      {"PoliciesQuota", std::to_string(q.policies_per_account)},
+      {"PolicySizeQuota", std::to_string(q.managed_policy_size)},
+      {"PolicyVersionsInUse", std::to_string(versions)},
+      {"VersionsPerPolicyQuota", std::to_string(q.versions_per_policy)},
+      {"AssumeRolePolicySizeQuota", std::to_string(q.trust_policy_size)},
+      {"Providers", std::to_string(providers)},
+      {"RolePolicySizeQuota", std::to_string(q.role_inline_policy_size)},
+      {"Roles", std::to_string(roles)},
+      {"RolesQuota", std::to_string(q.roles_per_account)},
+  };
+  XmlWriter w = call.Writer();
+  w.Map("SummaryMap", summary);
+  return w.Finish(call.http.request_id);
+}
+
+}  // namespace
+
+void RegisterIamPolicyActions(QueryActionTable& iam) {
+  iam["CreatePolicy"] = {CreatePolicy};
+  iam["GetPolicy"] = {GetPolicy};
+  iam["DeletePolicy"] = {DeletePolicy};
+  iam["ListPolicies"] = {ListPolicies};
+  iam["CreatePolicyVersion"] = {CreatePolicyVersion};
+  iam["GetPolicyVersion"] = {GetPolicyVersion};
+  iam["ListPolicyVersions"] = {ListPolicyVersions};
+  iam["DeletePolicyVersion"] = {DeletePolicyVersion};
+  iam["SetDefaultPolicyVersion"] = {SetDefaultPolicyVersion};
+  iam["TagPolicy"] = {TagPolicy};
+  iam["UntagPolicy"] = {UntagPolicy};
+  iam["ListPolicyTags"] = {ListPolicyTags};
+  iam["ListEntitiesForPolicy"] = {ListEntitiesForPolicy};
+  iam["AttachUserPolicy"] = {AttachUserPolicy};
+  iam["DetachUserPolicy"] = {DetachUserPolicy};
+  iam["ListAttachedUserPolicies"] = {ListAttachedUserPolicies};
+  iam["PutUserPolicy"] = {PutUserPolicy};
+  iam["GetUserPolicy"] = {GetUserPolicy};
+  iam["ListUserPolicies"] = {ListUserPolicies};
+  iam["DeleteUserPolicy"] = {DeleteUserPolicy};
+  iam["GetAccountSummary"] = {GetAccountSummary};
+}
+
+}  // namespace irsa::protocol

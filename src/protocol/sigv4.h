@@ -1,0 +1,115 @@
+// AWS Signature Version 4 verification, header form (`Authorization: AWS4-HMAC-SHA256
+// Credential=..., SignedHeaders=..., Signature=...`) and presigned query form (X-Amz-Algorithm,
+// X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature,
+// X-Amz-Security-Token). Any region and service are accepted; the caller routes by `service`.
+//
+// Two steps:
+//   IRSA_TRY(auto sig, ParseSigV4(request));        // no secret needed
+//   secret = LookUpSecret(sig.access_key_id);       // caller: unknown key -> InvalidClientTokenId
+//   IRSA_RETURN_IF_ERROR(VerifySigV4(sig, secret, request, clock));
+//
+// Error codes and messages follow AWS: MissingAuthenticationToken (no auth at all),
+// IncompleteSignature (malformed/missing parts), RequestTimeTooSkewed (date more than 15 min off),
+// AccessDenied "Request has expired" (presigned URL past X-Amz-Expires), SignatureDoesNotMatch
+// (bad scope or signature). Messages never contain the signature, the secret or the token.
+//
+// Thread-safety: free functions are reentrant; SigningKeyCache is internally synchronised.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "protocol/http_types.h"
+
+namespace irsa::protocol {
+
+// The authentication facts of a signed request, before the signature is checked.
+struct SigV4Request {
+  enum class Form { kHeader, kPresigned };
+  Form form = Form::kHeader;
+  std::string access_key_id;
+  std::string date;                         // credential scope date, YYYYMMDD
+  std::string region;                       // credential scope region
+  std::string service;                      // credential scope service ("iam", "sts", "eks", ...)
+  std::vector<std::string> signed_headers;  // lower-case, in SignedHeaders order
+  std::string amz_date;                     // request time, YYYYMMDDTHHMMSSZ
+  SystemTime request_time;
+  int64_t expires_seconds = 0;                // presigned only: X-Amz-Expires (1..604800)
+  std::optional<std::string> security_token;  // X-Amz-Security-Token (header or query)
+  std::string signature;  // lower-case hex as sent; secret-ish: never log or echo it
+
+  std::string CredentialScope() const;  // "<date>/<region>/<service>/aws4_request"
+};
+
+// Step 1: finds and parses the signature of `request` (header form if an Authorization header
+// is present, else presigned form if any X-Amz-Algorithm/-Credential/-Signature query parameter
+// is present; both at once is IncompleteSignature). Checks shapes only: algorithm, the five
+// credential parts and `aws4_request` terminator, signed headers (lower-case, sorted, including
+// `host`), request date (X-Amz-Date, else the Date header) and that the scope date matches it.
+Result<SigV4Request> ParseSigV4(const HttpRequest& request);
+
+// A bounded, thread-safe cache of derived signing keys keyed by (SHA-256 of the secret, date,
+// region, service). Full shards are evicted wholesale; keys are recomputed on demand (4 HMACs).
+class SigningKeyCache {
+ public:
+  explicit SigningKeyCache(size_t capacity = 4096);
+  SigningKeyCache(const SigningKeyCache&) = delete;
+  SigningKeyCache& operator=(const SigningKeyCache&) = delete;
+
+  // The 32-byte signing key for the scope.
+  std::array<uint8_t, 32> Get(std::string_view secret, std::string_view date,
+                              std::string_view region, std::string_view service);
+  size_t size() const;
+  uint64_t hits() const;
+  uint64_t misses() const;
+
+  // The process-wide cache used by VerifySigV4 when none is given.
+  static SigningKeyCache& Default();
+
+ private:
+  struct Key {
+    std::array<uint8_t, 32> id;  // SHA-256(len(secret) || secret || date \0 region \0 service)
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const;
+  };
+  static constexpr size_t kShards = 16;
+  struct Shard {
+    mutable std::mutex mu;
+    std::unordered_map<Key, std::array<uint8_t, 32>, KeyHash> map;
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+  };
+  size_t per_shard_capacity_;
+  std::unique_ptr<Shard[]> shards_;
+};
+
+struct SigV4Options {
+  std::chrono::seconds max_skew{15 * 60};  // allowed |request time - now| (header form)
+};
+
+// Step 2: checks the request time against `clock` (header form: |skew| <= max_skew; presigned:
+// not expired and not more than max_skew in the future), recomputes the signature with `secret`
+// (payload hash = x-amz-content-sha256 header if present, else hex SHA-256 of the body) and
+// compares it in constant time.
+Status VerifySigV4(const SigV4Request& parsed, std::string_view secret, const HttpRequest& request,
+                   const Clock& clock, SigningKeyCache& cache = SigningKeyCache::Default(),
+                   const SigV4Options& options = {});
+
+// The canonical request / string to sign that VerifySigV4 computes (diagnostics and tests;
+// contains no secret).
+std::string SigV4CanonicalRequest(const SigV4Request& parsed, const HttpRequest& request);
+std::string SigV4StringToSign(const SigV4Request& parsed, const HttpRequest& request);
+
+}  // namespace irsa::protocol

@@ -1,0 +1,146 @@
+// AssumeRole (wire spec §2.3, policy spec §5.5): the caller's identity policies, the role's
+// trust policy, the caller's permissions boundary and session policies, same- and cross-account.
+#include "policy/decision.h"
+#include "policy/trace.h"
+#include "sts/sts_service.h"
+
+namespace irsa::sts {
+namespace {
+
+// The account root's identity: everything in its own account.
+const policy::CompiledPolicyPtr& RootIdentityPolicy() {
+  static const policy::CompiledPolicyPtr* policy = new policy::CompiledPolicyPtr(
+      *policy::CompilePolicy(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
+          policy::PolicyKind::kIdentity, {.name = "root"}));
+  return *policy;
+}
+
+}  // namespace
+
+Result<IssuedCredentials> StsService::AssumeRole(const authz::Caller& caller,
+                                                 const authz::RequestFacts& facts,
+                                                 const AssumeRoleRequest& request) {
+  audit::AuditEvent event;
+  event.request_id = request.request_id;
+  event.event = "AssumeRole";
+  event.principal = caller.arn;
+  event.role = request.role_arn;
+  event.session = request.role_session_name;
+  event.source_ip = facts.source_ip;
+  Result<IssuedCredentials> result = Assume(caller, facts, request, event);
+  event.allowed = result.ok();
+  if (result.ok()) {
+    event.access_key_id = result->access_key_id;
+  } else {
+    event.error = result.error().code();
+    event.reason = result.error().message();
+  }
+  audit_.Write(event);
+  return result;
+}
+
+Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
+                                             const authz::RequestFacts& facts,
+                                             const AssumeRoleRequest& request,
+                                             audit::AuditEvent& event) {
+  (void)event;
+  IRSA_TRY(auto role_ref, ParseRoleArn(request.role_arn));
+  const std::string& account = role_ref.first;
+  const bool chained = caller.type == authz::CallerType::kAssumedRole;
+  const int64_t duration = request.duration_seconds.value_or(3600);
+  if (chained && duration > 3600) {
+    return errors::ValidationError(
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
+        "role chaining.");
+  }
+  IRSA_TRY(auto role, LoadRole(request.role_arn));
+  if (!role) {
+    return errors::AccessDenied(authz::DenialMessage(caller, "sts:AssumeRole", request.role_arn,
+                                                     "the role does not exist"));
+  }
+
+  authz::RequestFacts full = facts;
+  full.extra_context.emplace_back("sts:RoleSessionName", request.role_session_name);
+  if (request.external_id) full.extra_context.emplace_back("sts:ExternalId", *request.external_id);
+  if (request.source_identity) {
+    full.extra_context.emplace_back("sts:SourceIdentity", *request.source_identity);
+  }
+  for (const auto& tag : request.tags) full.request_tags.emplace_back(tag.key, tag.value);
+  for (const auto& key : request.transitive_tag_keys) {
+    full.extra_context.emplace_back("sts:TransitiveTagKeys", key);
+  }
+
+  policy::PolicySet set;
+  set.resource = (*role)->trust;
+  set.resource_account = account;
+  if (caller.type == authz::CallerType::kRoot) {
+    set.identity.push_back(RootIdentityPolicy());
+  } else {
+    IRSA_TRY(std::shared_ptr<const authz::CallerPolicies> policies,
+             authorizer_.source().ForCaller(caller));
+    set.identity = policies->identity;
+    set.boundary = policies->boundary;
+    set.session = policies->session;
+  }
+  // Every action the request implies must be allowed: the assumption itself, tagging the
+  // session when tags are passed, and setting a source identity.
+  std::vector<std::string_view> actions = {"sts:AssumeRole"};
+  if (!request.tags.empty() || !request.transitive_tag_keys.empty()) actions.push_back("sts:TagSession");
+  if (request.source_identity) actions.push_back("sts:SetSourceIdentity");
+  for (std::string_view action : actions) {
+    policy::Request decision_request =
+        authorizer_.BuildRequest(caller, action, (*role)->role.arn, full);
+    policy::DecisionResult decision = policy::Decide(set, decision_request);
+    if (!decision.allowed()) {
+      policy::DecisionTrace trace;
+      policy::Decide(set, decision_request, &trace);
+      std::string why(decision.reason);
+      std::string detail = policy::ExplainDecision(trace);
+      if (!detail.empty()) why += " (" + detail + ")";
+      return errors::AccessDenied(authz::DenialMessage(caller, action, (*role)->role.arn, why));
+    }
+  }
+
+  if (duration > (*role)->role.max_session_duration) {
+    return errors::ValidationError(
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+  }
+  size_t tag_bytes = 0;
+  for (const auto& tag : request.tags) tag_bytes += tag.key.size() + tag.value.size();
+  IRSA_TRY(std::optional<int64_t> packed,
+           CheckSessionPolicies(account, request.session_policies, tag_bytes));
+
+  const int64_t now = iam_.clock.NowUnixSeconds();
+  SessionRecord record;
+  record.account = account;
+  record.session_name = request.role_session_name;
+  record.issued_at = now;
+  record.expires_at = now + duration;
+  record.session_policy = request.session_policies.policy.value_or("");
+  record.session_policy_arns = request.session_policies.policy_arns;
+  record.tags = request.tags;
+  record.transitive_tag_keys = request.transitive_tag_keys;
+  record.source_identity = request.source_identity.value_or("");
+  record.chained = chained;
+  if (chained) {
+    // Transitive session tags and the source identity persist across role chaining.
+    for (const auto& tag : caller.session_tags) {
+      bool transitive = false;
+      for (const auto& key : caller.transitive_tag_keys) transitive |= key == tag.key;
+      if (!transitive) continue;
+      bool overridden = false;
+      for (const auto& own : record.tags) overridden |= own.key == tag.key;
+      if (!overridden) {
+        record.tags.push_back(tag);
+        record.transitive_tag_keys.push_back(tag.key);
+      }
+    }
+    if (record.source_identity.empty()) record.source_identity = caller.source_identity;
+  }
+  IRSA_TRY(IssuedCredentials out, Mint(**role, std::move(record)));
+  out.packed_policy_size = packed;
+  return out;
+}
+
+}  // namespace irsa::sts

@@ -1,0 +1,150 @@
+#include "sts/sts_service.h"
+
+#include "base/arn.h"
+#include "base/ids.h"
+#include "base/strings.h"
+#include "iam/oidc_providers.h"
+#include "iam/policies.h"
+#include "iam/roles.h"
+
+namespace irsa::sts {
+namespace {
+constexpr size_t kMaxCachedEntries = 100000;
+}  // namespace
+
+Result<std::pair<std::string, std::string>> ParseRoleArn(const std::string& role_arn) {
+  std::optional<Arn> arn = Arn::Parse(role_arn);
+  if (!arn || arn->service != "iam" || !IsAccountId(arn->account) ||
+      !arn->resource.starts_with("role/") || arn->resource.size() <= 5) {
+    return errors::ValidationError("Request ARN is invalid: " + role_arn);
+  }
+  std::string name = arn->resource.substr(arn->resource.rfind('/') + 1);
+  if (name.empty()) return errors::ValidationError("Request ARN is invalid: " + role_arn);
+  return std::make_pair(arn->account, name);
+}
+
+StsService::StsService(const iam::ServiceContext& iam, oidc::IssuerKeys& issuer_keys,
+                       const SessionTokenCodec& sessions, const authz::Authorizer& authorizer,
+                       audit::AuditLog& audit, StsOptions options)
+    : iam_(iam),
+      issuer_keys_(issuer_keys),
+      sessions_(sessions),
+      authorizer_(authorizer),
+      audit_(audit),
+      options_(options) {}
+
+void StsService::SyncGeneration() {
+  const int64_t generation = iam_.store.Generation();
+  if (generation != generation_ || roles_.size() + providers_.size() > kMaxCachedEntries) {
+    roles_.clear();
+    providers_.clear();
+    generation_ = generation;
+  }
+}
+
+Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService::LoadRole(
+    const std::string& role_arn) {
+  IRSA_TRY(auto parsed, ParseRoleArn(role_arn));
+  const std::string key = parsed.first + "|" + AsciiLower(parsed.second);
+  {
+    std::lock_guard lock(mu_);
+    SyncGeneration();
+    if (auto it = roles_.find(key); it != roles_.end()) {
+      // A role ARN whose path differs from the stored role's does not name it.
+      if (it->second->role.arn != role_arn) return std::nullopt;
+      return std::optional(it->second);
+    }
+  }
+  Result<iam::RoleRecord> role = iam::GetRole(iam_, parsed.first, parsed.second);
+  if (!role.ok()) {
+    if (role.error().code() == "NoSuchEntity") return std::nullopt;
+    return role.error();
+  }
+  auto cached = std::make_shared<CachedRole>();
+  cached->role = std::move(*role);
+  IRSA_TRY(cached->trust, policy::CompilePolicy(cached->role.assume_role_policy,
+                                                policy::PolicyKind::kTrust,
+                                                {.name = "trust:" + cached->role.arn}));
+  std::shared_ptr<const CachedRole> result = std::move(cached);
+  {
+    std::lock_guard lock(mu_);
+    roles_[key] = result;
+  }
+  if (result->role.arn != role_arn) return std::nullopt;
+  return std::optional(result);
+}
+
+Result<std::optional<iam::OidcProviderRecord>> StsService::LoadProvider(
+    const std::string& account, const std::string& issuer) {
+  const std::string key = account + "|" + issuer;
+  {
+    std::lock_guard lock(mu_);
+    SyncGeneration();
+    if (auto it = providers_.find(key); it != providers_.end()) return it->second;
+  }
+  IRSA_TRY(std::optional<iam::OidcProviderRecord> provider,
+           iam::FindOidcProviderByUrl(iam_, account, issuer));
+  std::lock_guard lock(mu_);
+  providers_[key] = provider;
+  return provider;
+}
+
+Result<std::optional<int64_t>> StsService::CheckSessionPolicies(const std::string& account,
+                                                                const SessionPolicyInput& input,
+                                                                size_t tag_bytes) {
+  if (!input.policy && input.policy_arns.empty() && tag_bytes == 0) return std::nullopt;
+  size_t packed = tag_bytes;
+  if (input.policy) {
+    IRSA_TRY(policy::CompiledPolicyPtr compiled,
+             policy::CompilePolicy(*input.policy, policy::PolicyKind::kSession));
+    (void)compiled;
+    packed += policy::PolicySize(*input.policy);
+  }
+  if (input.policy_arns.size() > 10) {
+    return errors::ValidationError(
+        "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: "
+        "Member must have length less than or equal to 10");
+  }
+  for (const auto& arn : input.policy_arns) {
+    Result<std::string> document = iam::GetPolicyDocument(iam_, account, arn);
+    if (!document.ok()) {
+      if (document.error().code() == "NoSuchEntity" || document.error().code() == "InvalidInput") {
+        return errors::MalformedPolicyDocument("Policy " + arn +
+                                               " does not exist or is not attachable.");
+      }
+      return document.error();
+    }
+    packed += arn.size();
+  }
+  const int64_t percent = static_cast<int64_t>(
+      (packed * 100 + options_.packed_policy_limit_bytes - 1) / options_.packed_policy_limit_bytes);
+  if (percent > 100) {
+    return errors::PackedPolicyTooLarge("Packed policy consumes " + std::to_string(percent) +
+                                        "% of allotted space, please use smaller policy.");
+  }
+  return percent;
+}
+
+Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord record) {
+  record.access_key_id = NewAccessKeyId(id_prefix::kTemporaryAccessKey, iam_.random);
+  record.secret_access_key = NewSecretAccessKey(iam_.random);
+  record.role_name = role.role.name;
+  record.role_id = role.role.id;
+  record.role_arn = role.role.arn;
+  IRSA_TRY(std::string token, sessions_.Seal(record));
+  IssuedCredentials out;
+  out.access_key_id = record.access_key_id;
+  out.secret_access_key = record.secret_access_key;
+  out.session_token = std::move(token);
+  out.expiration = FromUnixSeconds(record.expires_at);
+  out.assumed_role_id = role.role.id + ":" + record.session_name;
+  out.assumed_role_arn =
+      "arn:aws:sts::" + record.account + ":assumed-role/" + role.role.name + "/" + record.session_name;
+  out.source_identity = record.source_identity;
+  out.subject = record.subject;
+  out.audience = record.audience;
+  out.provider = record.federated_provider;
+  return out;
+}
+
+}  // namespace irsa::sts

@@ -1,0 +1,133 @@
+// STS: AssumeRoleWithWebIdentity (unsigned; authenticated by its OIDC token) and AssumeRole
+// (signed), issuing stateless session credentials (session_token.h).
+//
+// Every denial says why: which provider, audience, statement and condition did not match, with
+// expected and actual values, in the error message (STS clients only read the code). Validation
+// is deterministic and cheap, since SDKs retry InvalidIdentityToken/IDPCommunicationError.
+//
+// The hot path touches no disk and parses no policy JSON: roles with their compiled trust
+// policies and OIDC providers are cached in memory and reloaded when the store's generation
+// changes; issuer keys come from oidc::IssuerKeys.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "authz/authorizer.h"
+#include "authz/caller.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "base/result.h"
+#include "iam/records.h"
+#include "iam/service_context.h"
+#include "oidc/issuer_keys.h"
+#include "policy/policy.h"
+#include "sts/session_token.h"
+
+namespace irsa::sts {
+
+struct StsOptions {
+  int64_t clock_skew_seconds = 300;           // leeway on exp / nbf / iat
+  int64_t max_token_lifetime_seconds = 86400;  // exp - iat above this is "Token too old"
+  int64_t packed_policy_limit_bytes = 2048;    // PackedPolicySize = 100% at this size
+};
+
+struct SessionPolicyInput {
+  std::optional<std::string> policy;     // inline session policy
+  std::vector<std::string> policy_arns;  // managed session policies
+};
+
+struct WebIdentityRequest {
+  std::string request_id;
+  std::string role_arn;
+  std::string role_session_name;
+  std::string web_identity_token;
+  std::optional<int64_t> duration_seconds;
+  SessionPolicyInput session_policies;
+  std::string source_ip;
+  bool secure_transport = false;
+};
+
+struct AssumeRoleRequest {
+  std::string request_id;
+  std::string role_arn;
+  std::string role_session_name;
+  std::optional<int64_t> duration_seconds;
+  SessionPolicyInput session_policies;
+  std::vector<authz::SessionTag> tags;
+  std::vector<std::string> transitive_tag_keys;
+  std::optional<std::string> external_id;
+  std::optional<std::string> source_identity;
+};
+
+struct IssuedCredentials {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;
+  SystemTime expiration{};
+  std::string assumed_role_id;   // <RoleId>:<session>
+  std::string assumed_role_arn;  // arn:aws:sts::<acct>:assumed-role/<name>/<session>
+  std::optional<int64_t> packed_policy_size;  // percent; only with session policies or tags
+  std::string source_identity;
+  // Web identity only.
+  std::string subject;
+  std::string audience;
+  std::string provider;  // the IAM OIDC provider ARN
+};
+
+class StsService {
+ public:
+  StsService(const iam::ServiceContext& iam, oidc::IssuerKeys& issuer_keys,
+             const SessionTokenCodec& sessions, const authz::Authorizer& authorizer,
+             audit::AuditLog& audit, StsOptions options = {});
+
+  Result<IssuedCredentials> AssumeRoleWithWebIdentity(const WebIdentityRequest& request);
+  Result<IssuedCredentials> AssumeRole(const authz::Caller& caller,
+                                       const authz::RequestFacts& facts,
+                                       const AssumeRoleRequest& request);
+
+ private:
+  struct CachedRole {
+    iam::RoleRecord role;
+    policy::CompiledPolicyPtr trust;
+  };
+  // The role (with compiled trust policy) named by `role_arn`, or nullopt if it does not exist.
+  Result<std::optional<std::shared_ptr<const CachedRole>>> LoadRole(const std::string& role_arn);
+  Result<std::optional<iam::OidcProviderRecord>> LoadProvider(const std::string& account,
+                                                              const std::string& issuer);
+  void SyncGeneration();
+  // Validates session policies and returns the packed size percentage.
+  Result<std::optional<int64_t>> CheckSessionPolicies(const std::string& account,
+                                                      const SessionPolicyInput& input,
+                                                      size_t tag_bytes);
+  Result<IssuedCredentials> Mint(const CachedRole& role, SessionRecord record);
+  Result<IssuedCredentials> WebIdentity(const WebIdentityRequest& request,
+                                        audit::AuditEvent& event);
+  Result<IssuedCredentials> Assume(const authz::Caller& caller, const authz::RequestFacts& facts,
+                                   const AssumeRoleRequest& request, audit::AuditEvent& event);
+
+  const iam::ServiceContext& iam_;
+  oidc::IssuerKeys& issuer_keys_;
+  const SessionTokenCodec& sessions_;
+  const authz::Authorizer& authorizer_;
+  audit::AuditLog& audit_;
+  StsOptions options_;
+
+  std::mutex mu_;
+  int64_t generation_ = -1;  // guarded by mu_
+  std::unordered_map<std::string, std::shared_ptr<const CachedRole>> roles_;         // mu_
+  std::unordered_map<std::string, std::optional<iam::OidcProviderRecord>> providers_;  // mu_
+};
+
+// "arn:aws:iam::<12 digits>:role/<path/name>" → (account, role name without path).
+Result<std::pair<std::string, std::string>> ParseRoleArn(const std::string& role_arn);
+
+}  // namespace irsa::sts
