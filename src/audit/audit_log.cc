@@ -41,7 +41,7 @@ std::string RenderAuditLine(const AuditEvent& e, SystemTime at) {
 }
 
 Result<std::unique_ptr<FileAuditLog>> FileAuditLog::Open(const std::string& path,
-                                                          const Clock& clock) {
+                                                         const Clock& clock) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return errors::InvalidParameterValue("cannot open audit log " + path);
   return std::unique_ptr<FileAuditLog>(new FileAuditLog(fd, clock));

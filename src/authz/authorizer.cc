@@ -94,9 +94,8 @@ Status Authorizer::Authorize(const Caller& caller, std::string_view action,
   // Denied: evaluate again with a trace (cost only on the failure path) for the explanation.
   policy::DecisionTrace trace;
   policy::Decide(set, request, &trace);
-  std::string why(decision.reason);
-  std::string detail = policy::ExplainDecision(trace);
-  if (!detail.empty()) why += " (" + detail + ")";
+  std::string why = policy::ExplainDecision(trace);
+  if (why.empty()) why = std::string(decision.reason);
   return errors::AccessDenied(DenialMessage(caller, action, resource, why));
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "base/log.h"
+#include "http/fetcher.h"
 #include "iam/access_keys.h"
 #include "iam/accounts.h"
 #include "iam/aws_managed_policies.h"
@@ -88,11 +89,20 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   cluster_options.issuer_base = o.issuer_base;
   cluster_options.region = o.region;
   cluster_options.rotation_period_seconds = o.key_rotation_seconds;
-  app->clusters_ = std::make_unique<oidc::ClusterRegistry>(*app->store_, app->clock_,
-                                                            app->random_, cluster_options);
-  IRSA_TRY(app->audit_, audit::FileAuditLog::Open(
-                            o.audit_log.empty() ? o.data_dir + "/audit.log" : o.audit_log,
-                            app->clock_));
+  app->clusters_ = std::make_unique<oidc::ClusterRegistry>(*app->store_, app->clock_, app->random_,
+                                                           cluster_options);
+  http::FetcherOptions fetcher_options;
+  fetcher_options.ca_bundle_file = o.oidc_ca_bundle;
+  IRSA_TRY(app->fetcher_, http::Fetcher::Create(fetcher_options));
+  app->remote_keys_ = std::make_unique<oidc::RemoteIssuerKeys>(*app->fetcher_, app->clock_);
+  app->clusters_->SetRemoteIssuerKeys(app->remote_keys_.get());
+  app->hosted_clusters_ =
+      std::make_unique<HostedClusters>(*app->clusters_, app->clock_, o.account_id);
+  app->kube_ = std::make_unique<kube::KubeApi>(*app->store_, app->clock_, app->random_,
+                                               *app->hosted_clusters_, *app->hosted_clusters_);
+  IRSA_TRY(app->audit_,
+           audit::FileAuditLog::Open(o.audit_log.empty() ? o.data_dir + "/audit.log" : o.audit_log,
+                                     app->clock_));
   app->sts_ = std::make_unique<sts::StsService>(*app->iam_ctx_, *app->clusters_, *app->sessions_,
                                                 *app->authorizer_, *app->audit_);
   protocol::QueryServices services;
@@ -109,6 +119,15 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   app->router_->AddPrefix("/id/", protocol::MakeOidcIssuerHandler(*app->clusters_));
   app->router_->AddPrefix(
       "/clusters", protocol::MakeEksHandler(*app->authn_, *app->authorizer_, *app->clusters_));
+  kube::KubeApi* kube = app->kube_.get();
+  app->router_->AddPrefix("/k8s/", [kube](protocol::HttpRequest& request) {
+    // /k8s/<cluster>/<API path>: the Kubernetes API of a hosted cluster.
+    std::string_view rest = std::string_view(request.path).substr(5);
+    size_t slash = rest.find('/');
+    std::string cluster(rest.substr(0, slash));
+    request.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+    return kube->Handle(cluster, request);
+  });
   return app;
 }
 

@@ -13,17 +13,21 @@
 #include "audit/audit_log.h"
 #include "authz/authorizer.h"
 #include "base/clock.h"
+#include "base/http_fetcher.h"
 #include "base/random.h"
+#include "cli/kube_glue.h"
 #include "crypto/key_ring.h"
 #include "iam/credentials.h"
 #include "iam/policy_source.h"
 #include "iam/service_context.h"
+#include "kube/api.h"
+#include "oidc/clusters.h"
+#include "oidc/remote_issuer_keys.h"
 #include "protocol/authn.h"
 #include "protocol/router.h"
-#include "oidc/clusters.h"
 #include "store/store.h"
-#include "sts/sts_service.h"
 #include "sts/session_token.h"
+#include "sts/sts_service.h"
 
 namespace irsa::cli {
 
@@ -40,6 +44,7 @@ struct AppOptions {
   std::string region = "us-east-1";
   int64_t key_rotation_seconds = 0;  // 0 = rotate cluster signing keys only on command
   std::string audit_log;             // "" = <data_dir>/audit.log
+  std::string oidc_ca_bundle;        // extra trust anchors for remote OIDC issuers
 };
 
 class App {
@@ -81,7 +86,11 @@ class App {
   std::unique_ptr<authz::Authorizer> authorizer_;
   std::unique_ptr<sts::SessionTokenCodec> sessions_;
   std::unique_ptr<protocol::Authenticator> authn_;
+  std::unique_ptr<HttpFetcher> fetcher_;
+  std::unique_ptr<oidc::RemoteIssuerKeys> remote_keys_;
   std::unique_ptr<oidc::ClusterRegistry> clusters_;
+  std::unique_ptr<HostedClusters> hosted_clusters_;
+  std::unique_ptr<kube::KubeApi> kube_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<sts::StsService> sts_;
   std::unique_ptr<protocol::Router> router_;

@@ -33,7 +33,8 @@ void Subcommand(CLI::App& parent, const char* name, const char* help, bool needs
   }
   cmd->callback([args, fn, name] {
     Result<std::unique_ptr<App>> app = OpenOffline(args->offline);
-    if (!app.ok()) throw CLI::RuntimeError(ReportError(std::string("cluster ") + name, app.error()));
+    if (!app.ok())
+      throw CLI::RuntimeError(ReportError(std::string("cluster ") + name, app.error()));
     Status status = fn(**app, *args);
     if (!status.ok()) {
       throw CLI::RuntimeError(ReportError(std::string("cluster ") + name, status.error()));
@@ -58,18 +59,18 @@ void AddClusterCommands(CLI::App& app) {
                PrintCluster(c);
                return OkStatus();
              });
-  Subcommand(*cluster, "describe", "Show a cluster", true,
-             [](App& a, const ClusterArgs& args) -> Status {
-               IRSA_TRY(oidc::ClusterRecord c, a.clusters().Get(args.offline.account_id, args.name));
-               PrintCluster(c);
-               IRSA_TRY(auto keys, a.clusters().ListKeys(args.offline.account_id, args.name));
-               for (const auto& k : keys) {
-                 std::printf("key:     %s %s %s%s\n", k.kid.c_str(), k.algorithm.c_str(),
-                             k.retired ? "retired " : "active",
-                             k.retired ? FormatIso8601(*k.retired).c_str() : "");
-               }
-               return OkStatus();
-             });
+  Subcommand(
+      *cluster, "describe", "Show a cluster", true, [](App& a, const ClusterArgs& args) -> Status {
+        IRSA_TRY(oidc::ClusterRecord c, a.clusters().Get(args.offline.account_id, args.name));
+        PrintCluster(c);
+        IRSA_TRY(auto keys, a.clusters().ListKeys(args.offline.account_id, args.name));
+        for (const auto& k : keys) {
+          std::printf("key:     %s %s %s%s\n", k.kid.c_str(), k.algorithm.c_str(),
+                      k.retired ? "retired " : "active",
+                      k.retired ? FormatIso8601(*k.retired).c_str() : "");
+        }
+        return OkStatus();
+      });
   Subcommand(*cluster, "list", "List clusters", false,
              [](App& a, const ClusterArgs& args) -> Status {
                IRSA_TRY(auto list, a.clusters().List(args.offline.account_id));
@@ -80,9 +81,10 @@ void AddClusterCommands(CLI::App& app) {
              [](App& a, const ClusterArgs& args) -> Status {
                return a.clusters().Delete(args.offline.account_id, args.name);
              });
-  Subcommand(*cluster, "rotate-keys", "Make a new signing key active; keep the old published",
-             true, [](App& a, const ClusterArgs& args) -> Status {
-               IRSA_TRY(std::string kid, a.clusters().RotateKeys(args.offline.account_id, args.name));
+  Subcommand(*cluster, "rotate-keys", "Make a new signing key active; keep the old published", true,
+             [](App& a, const ClusterArgs& args) -> Status {
+               IRSA_TRY(std::string kid,
+                        a.clusters().RotateKeys(args.offline.account_id, args.name));
                std::printf("active key: %s\n", kid.c_str());
                return OkStatus();
              });
@@ -102,7 +104,8 @@ void AddTokenCommand(CLI::App& app) {
   cmd->add_option("--cluster", args->cluster, "Cluster name")->required();
   cmd->add_option("--namespace,-n", args->ns, "Namespace")->capture_default_str();
   cmd->add_option("--service-account", args->service_account, "Service account name")->required();
-  cmd->add_option("--audience", args->audiences, "Audience (repeatable; default sts.amazonaws.com)");
+  cmd->add_option("--audience", args->audiences,
+                  "Audience (repeatable; default sts.amazonaws.com)");
   cmd->add_option("--duration", args->duration, "Lifetime in seconds (600-86400)")
       ->check(CLI::Range(600, 86400))
       ->capture_default_str();
@@ -117,8 +120,8 @@ void AddTokenCommand(CLI::App& app) {
     spec.service_account_name = args->service_account;
     spec.service_account_uid =
         args->sa_uid.empty() ? NewUuid(SystemRandom::Instance()) : args->sa_uid;
-    spec.audiences = args->audiences.empty() ? std::vector<std::string>{"sts.amazonaws.com"}
-                                             : args->audiences;
+    spec.audiences =
+        args->audiences.empty() ? std::vector<std::string>{"sts.amazonaws.com"} : args->audiences;
     spec.issued_at = SystemClock::Instance().NowUnixSeconds();
     spec.lifetime_seconds = args->duration;
     if (!args->pod_name.empty() || !args->pod_uid.empty()) {

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cluster_cmd.h"
+#include "cli/kubeconfig_cmd.h"
 #include "cli/policy_cmd.h"
 #include "cli/serve_cmd.h"
 
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   irsa::cli::AddPolicyCommands(app);
   irsa::cli::AddClusterCommands(app);
   irsa::cli::AddTokenCommand(app);
+  irsa::cli::AddKubeconfigCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

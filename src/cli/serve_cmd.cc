@@ -29,7 +29,8 @@ struct ServeOptions {
 // reads better in issuer URLs and condition keys).
 std::string IssuerBaseFor(const std::string& https_url) {
   const std::string loopback = "https://127.0.0.1:";
-  if (https_url.starts_with(loopback)) return "https://localhost:" + https_url.substr(loopback.size());
+  if (https_url.starts_with(loopback))
+    return "https://localhost:" + https_url.substr(loopback.size());
   return https_url;
 }
 
@@ -226,15 +227,21 @@ void AddServeCommand(CLI::App& app) {
       ->add_option("--admin-secret-access-key", options->app.admin_secret_access_key,
                    "Root secret access key of the default account")
       ->envname("IRSA_ADMIN_SECRET_ACCESS_KEY");
-  serve->add_option("--issuer-url-base", options->app.issuer_base,
-                    "Base of hosted OIDC issuer URLs (default: the HTTPS listener)")
+  serve
+      ->add_option("--issuer-url-base", options->app.issuer_base,
+                   "Base of hosted OIDC issuer URLs (default: the HTTPS listener)")
       ->envname("IRSA_ISSUER_URL_BASE");
   serve->add_option("--region", options->app.region, "Region in EKS cluster ARNs")
       ->envname("IRSA_REGION")
       ->capture_default_str();
-  serve->add_option("--key-rotation-seconds", options->app.key_rotation_seconds,
-                    "Rotate cluster signing keys older than this (0: only on command)")
+  serve
+      ->add_option("--key-rotation-seconds", options->app.key_rotation_seconds,
+                   "Rotate cluster signing keys older than this (0: only on command)")
       ->envname("IRSA_KEY_ROTATION_SECONDS");
+  serve
+      ->add_option("--oidc-ca-bundle", options->app.oidc_ca_bundle,
+                   "Extra CA certificates (PEM) trusted for remote OIDC issuers")
+      ->envname("IRSA_OIDC_CA_BUNDLE");
   serve->add_option("--threads", options->threads, "IO threads (default: cores)")
       ->envname("IRSA_THREADS");
   serve->add_option("--max-body-bytes", options->max_body_bytes, "Request body limit")

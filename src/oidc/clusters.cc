@@ -89,8 +89,10 @@ Result<StoredKey> KeyFromRow(const store::Row& row) {
 
 Status ValidateName(const std::string& name) {
   // EKS: 1-100 characters, [0-9A-Za-z][A-Za-z0-9\-_]*
-  bool ok = !name.empty() && name.size() <= 100 && std::isalnum(static_cast<unsigned char>(name[0]));
-  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+  bool ok =
+      !name.empty() && name.size() <= 100 && std::isalnum(static_cast<unsigned char>(name[0]));
+  for (char c : name)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
   if (!ok) {
     return errors::InvalidParameterException(
         "The cluster name " + name +
@@ -205,10 +207,8 @@ Result<std::string> ClusterRegistry::RotateKeys(const std::string& account,
   IRSA_RETURN_IF_ERROR(store_.Write([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(auto exists, tx.Get({account, kCluster, "", name}));
     if (!exists) return NoCluster(name);
-    IRSA_TRY(store::Page page, tx.List({.account = account,
-                                        .kind = kSigningKey,
-                                        .parent = name,
-                                        .limit = 1000}));
+    IRSA_TRY(store::Page page,
+             tx.List({.account = account, .kind = kSigningKey, .parent = name, .limit = 1000}));
     for (const auto& row : page.rows) {
       IRSA_TRY(StoredKey k, KeyFromRow(row));
       if (k.info.retired) {
@@ -234,10 +234,8 @@ Result<std::vector<SigningKeyInfo>> ClusterRegistry::ListKeys(const std::string&
   IRSA_TRY(ClusterRecord c, Get(account, name));
   std::vector<SigningKeyInfo> out;
   IRSA_RETURN_IF_ERROR(store_.Read([&](store::StoreTx& tx) -> Status {
-    IRSA_TRY(store::Page page, tx.List({.account = account,
-                                        .kind = kSigningKey,
-                                        .parent = c.name,
-                                        .limit = 1000}));
+    IRSA_TRY(store::Page page,
+             tx.List({.account = account, .kind = kSigningKey, .parent = c.name, .limit = 1000}));
     for (const auto& row : page.rows) {
       IRSA_TRY(StoredKey k, KeyFromRow(row));
       out.push_back(k.info);
@@ -256,10 +254,8 @@ Result<int> ClusterRegistry::RotateDueKeys() {
     for (const auto& entry : index.rows) {
       IRSA_TRY(json::object o, ParseBody(entry.body, "issuer index"));
       const std::string account = Str(o, "account"), name = Str(o, "name");
-      IRSA_TRY(store::Page keys, tx.List({.account = account,
-                                          .kind = kSigningKey,
-                                          .parent = name,
-                                          .limit = 1000}));
+      IRSA_TRY(store::Page keys,
+               tx.List({.account = account, .kind = kSigningKey, .parent = name, .limit = 1000}));
       for (const auto& row : keys.rows) {
         IRSA_TRY(StoredKey k, KeyFromRow(row));
         if (!k.info.retired &&
@@ -326,14 +322,14 @@ Result<std::shared_ptr<const HostedIssuer>> ClusterRegistry::Build(const Cluster
   }
   issuer->published = std::move(keys);
   issuer->jwks_json = jwt::JwksToJson(jwks);
-  issuer->discovery_json = json::serialize(json::object{
-      {"issuer", cluster.issuer},
-      {"jwks_uri", cluster.issuer + "/keys"},
-      {"authorization_endpoint", "urn:kubernetes:programmatic_authorization"},
-      {"response_types_supported", json::array{"id_token"}},
-      {"subject_types_supported", json::array{"public"}},
-      {"id_token_signing_alg_values_supported", json::array{"ES256", "RS256"}},
-      {"claims_supported", json::array{"sub", "iss"}}});
+  issuer->discovery_json = json::serialize(
+      json::object{{"issuer", cluster.issuer},
+                   {"jwks_uri", cluster.issuer + "/keys"},
+                   {"authorization_endpoint", "urn:kubernetes:programmatic_authorization"},
+                   {"response_types_supported", json::array{"id_token"}},
+                   {"subject_types_supported", json::array{"public"}},
+                   {"id_token_signing_alg_values_supported", json::array{"ES256", "RS256"}},
+                   {"claims_supported", json::array{"sub", "iss"}}});
   return std::shared_ptr<const HostedIssuer>(std::move(issuer));
 }
 

@@ -8,8 +8,7 @@ namespace irsa::protocol {
 namespace json = boost::json;
 namespace {
 
-HttpResponse Json(int status, std::string body, std::string_view service,
-                  std::string_view action) {
+HttpResponse Json(int status, std::string body, std::string_view service, std::string_view action) {
   HttpResponse response;
   response.status = status;
   response.headers.emplace_back("Content-Type", "application/json");
@@ -32,16 +31,15 @@ double EpochSeconds(SystemTime t) {
 }
 
 json::object ClusterJson(const oidc::ClusterRecord& c) {
-  return json::object{
-      {"name", c.name},
-      {"arn", c.arn},
-      {"createdAt", EpochSeconds(c.created)},
-      {"version", c.kubernetes_version},
-      {"platformVersion", "irsa.1"},
-      {"status", "ACTIVE"},
-      {"identity", json::object{{"oidc", json::object{{"issuer", c.issuer}}}}},
-      {"tags", json::object{}},
-      {"accessConfig", json::object{{"authenticationMode", "API"}}}};
+  return json::object{{"name", c.name},
+                      {"arn", c.arn},
+                      {"createdAt", EpochSeconds(c.created)},
+                      {"version", c.kubernetes_version},
+                      {"platformVersion", "irsa.1"},
+                      {"status", "ACTIVE"},
+                      {"identity", json::object{{"oidc", json::object{{"issuer", c.issuer}}}}},
+                      {"tags", json::object{}},
+                      {"accessConfig", json::object{{"authenticationMode", "API"}}}};
 }
 
 }  // namespace
@@ -88,11 +86,12 @@ Router::PrefixHandler MakeEksHandler(const Authenticator& authn, const authz::Au
     if (request.method == "POST" && name.empty()) action = "CreateCluster";
     if (request.method == "DELETE" && !name.empty()) action = "DeleteCluster";
     if (action.empty() || name.find('/') != std::string::npos) {
-      return RestError(errors::NotFound("No EKS operation for " + request.method + " " +
-                                        request.path + " (irsa serves ListClusters, "
-                                                       "DescribeCluster, CreateCluster, "
-                                                       "DeleteCluster)"),
-                       request, "eks", "Unknown");
+      return RestError(
+          errors::NotFound("No EKS operation for " + request.method + " " + request.path +
+                           " (irsa serves ListClusters, "
+                           "DescribeCluster, CreateCluster, "
+                           "DeleteCluster)"),
+          request, "eks", "Unknown");
     }
     Result<AuthResult> auth = authn.Authenticate(request);
     if (!auth.ok()) return RestError(auth.error(), request, "eks", action);
@@ -109,7 +108,8 @@ Router::PrefixHandler MakeEksHandler(const Authenticator& authn, const authz::Au
     if (action == "CreateCluster") {
       boost::system::error_code ec;
       json::value body = json::parse(request.body, ec);
-      const json::value* name_value = body.is_object() ? body.as_object().if_contains("name") : nullptr;
+      const json::value* name_value =
+          body.is_object() ? body.as_object().if_contains("name") : nullptr;
       if (ec || !name_value || !name_value->is_string()) {
         return RestError(errors::InvalidParameterException(
                              "CreateCluster needs a JSON body with a string \"name\"."),
@@ -132,9 +132,9 @@ Router::PrefixHandler MakeEksHandler(const Authenticator& authn, const authz::Au
       return Json(200, json::serialize(json::object{{"clusters", std::move(names)}}), "eks",
                   action);
     }
-    Result<oidc::ClusterRecord> cluster =
-        action == "CreateCluster" ? clusters.Create(caller.account, name)
-                                  : clusters.Get(caller.account, name);
+    Result<oidc::ClusterRecord> cluster = action == "CreateCluster"
+                                              ? clusters.Create(caller.account, name)
+                                              : clusters.Get(caller.account, name);
     if (!cluster.ok()) return RestError(cluster.error(), request, "eks", action);
     if (action == "DeleteCluster") {
       if (Status deleted = clusters.Delete(caller.account, name); !deleted.ok()) {

@@ -75,8 +75,8 @@ HttpResponse Router::HandleQuery(HttpRequest& request) {
   auto unsigned_action = sts_actions_.find(action);
   const bool proof_in_request =
       unsigned_action != sts_actions_.end() && unsigned_action->second.allow_unsigned;
-  Result<AuthResult> auth = proof_in_request ? Result<AuthResult>(AuthResult{})
-                                             : authn_.Authenticate(request);
+  Result<AuthResult> auth =
+      proof_in_request ? Result<AuthResult>(AuthResult{}) : authn_.Authenticate(request);
   // The service: the signature's scope, or for unsigned requests the action's service.
   std::string service = auth.ok() ? auth->service : "";
   if (service.empty()) service = sts_actions_.count(action) ? "sts" : "iam";

@@ -127,18 +127,18 @@ std::string RedactedAuthorization(std::string_view header) {
   std::string out;
   size_t pos = 0;
   while (pos < header.size()) {
-    size_t sig = header.find("Signature=", pos);
+    size_t sig = header.find("Signature", pos);
     // Skip "SignedHeaders=" style matches: Signature= must start a parameter.
     while (sig != std::string_view::npos && sig > 0 && header[sig - 1] != ' ' &&
            header[sig - 1] != ',') {
-      sig = header.find("Signature=", sig + 1);
+      sig = header.find("Signature", sig + 1);
     }
     if (sig == std::string_view::npos) {
       out.append(header.substr(pos));
       break;
     }
-    out.append(header.substr(pos, sig + 10 - pos));
-    out += "<redacted>";
+    out.append(header.substr(pos, sig + 9 - pos));
+    out += "=<redacted>";
     size_t end = header.find(',', sig);
     pos = end == std::string_view::npos ? header.size() : end;
   }

@@ -100,8 +100,8 @@ class Validator {
   // Optional-member conveniences (std::optional of a string type or integer): no check when
   // absent. Templates so that plain strings never match them (no overload ambiguity).
   template <typename T>
-  Validator& Length(std::string_view member, const std::optional<T>& value, size_t min,
-                    size_t max, Echo echo = Echo::kValue) {
+  Validator& Length(std::string_view member, const std::optional<T>& value, size_t min, size_t max,
+                    Echo echo = Echo::kValue) {
     if (value) Length(member, std::string_view(*value), min, max, echo);
     return *this;
   }

@@ -9,8 +9,8 @@ namespace {
 
 // The account root's identity: everything in its own account.
 const policy::CompiledPolicyPtr& RootIdentityPolicy() {
-  static const policy::CompiledPolicyPtr* policy = new policy::CompiledPolicyPtr(
-      *policy::CompilePolicy(
+  static const policy::CompiledPolicyPtr* policy =
+      new policy::CompiledPolicyPtr(*policy::CompilePolicy(
           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
           policy::PolicyKind::kIdentity, {.name = "root"}));
   return *policy;
@@ -86,7 +86,8 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
   // Every action the request implies must be allowed: the assumption itself, tagging the
   // session when tags are passed, and setting a source identity.
   std::vector<std::string_view> actions = {"sts:AssumeRole"};
-  if (!request.tags.empty() || !request.transitive_tag_keys.empty()) actions.push_back("sts:TagSession");
+  if (!request.tags.empty() || !request.transitive_tag_keys.empty())
+    actions.push_back("sts:TagSession");
   if (request.source_identity) actions.push_back("sts:SetSourceIdentity");
   for (std::string_view action : actions) {
     policy::Request decision_request =
@@ -95,9 +96,8 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
     if (!decision.allowed()) {
       policy::DecisionTrace trace;
       policy::Decide(set, decision_request, &trace);
-      std::string why(decision.reason);
-      std::string detail = policy::ExplainDecision(trace);
-      if (!detail.empty()) why += " (" + detail + ")";
+      std::string why = policy::ExplainDecision(trace);
+      if (why.empty()) why = std::string(decision.reason);
       return errors::AccessDenied(authz::DenialMessage(caller, action, (*role)->role.arn, why));
     }
   }

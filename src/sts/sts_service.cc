@@ -62,9 +62,9 @@ Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService:
   }
   auto cached = std::make_shared<CachedRole>();
   cached->role = std::move(*role);
-  IRSA_TRY(cached->trust, policy::CompilePolicy(cached->role.assume_role_policy,
-                                                policy::PolicyKind::kTrust,
-                                                {.name = "trust:" + cached->role.arn}));
+  IRSA_TRY(cached->trust,
+           policy::CompilePolicy(cached->role.assume_role_policy, policy::PolicyKind::kTrust,
+                                 {.name = "trust:" + cached->role.arn}));
   std::shared_ptr<const CachedRole> result = std::move(cached);
   {
     std::lock_guard lock(mu_);
@@ -74,8 +74,8 @@ Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService:
   return std::optional(result);
 }
 
-Result<std::optional<iam::OidcProviderRecord>> StsService::LoadProvider(
-    const std::string& account, const std::string& issuer) {
+Result<std::optional<iam::OidcProviderRecord>> StsService::LoadProvider(const std::string& account,
+                                                                        const std::string& issuer) {
   const std::string key = account + "|" + issuer;
   {
     std::lock_guard lock(mu_);
@@ -138,8 +138,8 @@ Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord
   out.session_token = std::move(token);
   out.expiration = FromUnixSeconds(record.expires_at);
   out.assumed_role_id = role.role.id + ":" + record.session_name;
-  out.assumed_role_arn =
-      "arn:aws:sts::" + record.account + ":assumed-role/" + role.role.name + "/" + record.session_name;
+  out.assumed_role_arn = "arn:aws:sts::" + record.account + ":assumed-role/" + role.role.name +
+                         "/" + record.session_name;
   out.source_identity = record.source_identity;
   out.subject = record.subject;
   out.audience = record.audience;

@@ -35,7 +35,7 @@
 namespace irsa::sts {
 
 struct StsOptions {
-  int64_t clock_skew_seconds = 300;           // leeway on exp / nbf / iat
+  int64_t clock_skew_seconds = 300;            // leeway on exp / nbf / iat
   int64_t max_token_lifetime_seconds = 86400;  // exp - iat above this is "Token too old"
   int64_t packed_policy_limit_bytes = 2048;    // PackedPolicySize = 100% at this size
 };
@@ -73,8 +73,8 @@ struct IssuedCredentials {
   std::string secret_access_key;
   std::string session_token;
   SystemTime expiration{};
-  std::string assumed_role_id;   // <RoleId>:<session>
-  std::string assumed_role_arn;  // arn:aws:sts::<acct>:assumed-role/<name>/<session>
+  std::string assumed_role_id;                // <RoleId>:<session>
+  std::string assumed_role_arn;               // arn:aws:sts::<acct>:assumed-role/<name>/<session>
   std::optional<int64_t> packed_policy_size;  // percent; only with session policies or tags
   std::string source_identity;
   // Web identity only.
@@ -122,8 +122,8 @@ class StsService {
   StsOptions options_;
 
   std::mutex mu_;
-  int64_t generation_ = -1;  // guarded by mu_
-  std::unordered_map<std::string, std::shared_ptr<const CachedRole>> roles_;         // mu_
+  int64_t generation_ = -1;                                                   // guarded by mu_
+  std::unordered_map<std::string, std::shared_ptr<const CachedRole>> roles_;  // mu_
   std::unordered_map<std::string, std::optional<iam::OidcProviderRecord>> providers_;  // mu_
 };
 

@@ -37,8 +37,7 @@ std::string_view VerifyFailureText(jwt::VerifyFailure failure) {
 
 }  // namespace
 
-Result<IssuedCredentials> StsService::AssumeRoleWithWebIdentity(
-    const WebIdentityRequest& request) {
+Result<IssuedCredentials> StsService::AssumeRoleWithWebIdentity(const WebIdentityRequest& request) {
   audit::AuditEvent event;
   event.request_id = request.request_id;
   event.event = "AssumeRoleWithWebIdentity";
@@ -71,17 +70,17 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
   const std::string& issuer = *claims.iss;
   event.subject = *claims.sub;
   if (!issuer.starts_with("https://") || issuer.find_first_of("?#") != std::string::npos) {
-    return errors::InvalidIdentityToken("The issuer (iss) of the token must be an https:// URL "
-                                        "without query or fragment, got \"" +
-                                        jwt::Printable(issuer) + "\"");
+    return errors::InvalidIdentityToken(
+        "The issuer (iss) of the token must be an https:// URL "
+        "without query or fragment, got \"" +
+        jwt::Printable(issuer) + "\"");
   }
 
   IRSA_TRY(std::optional<iam::OidcProviderRecord> provider, LoadProvider(account, issuer));
   if (!provider) {
-    return errors::InvalidIdentityToken("No OpenIDConnect provider found in your account for " +
-                                        issuer + " (account " + account +
-                                        " has no IAM OIDC provider with URL " + issuer.substr(8) +
-                                        ")");
+    return errors::InvalidIdentityToken(
+        "No OpenIDConnect provider found in your account for " + issuer + " (account " + account +
+        " has no IAM OIDC provider with URL " + issuer.substr(8) + ")");
   }
   event.provider = provider->arn;
   std::string audience;
@@ -161,9 +160,9 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
   if (!decision.allowed()) {
     policy::DecisionTrace trace;
     policy::DecideWebIdentityTrust(*(*role)->trust, trust_request, &trace);
-    return errors::AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity: " +
-                                std::string(decision.reason) + " (" +
-                                policy::ExplainDecision(trace) + ")");
+    std::string why = policy::ExplainDecision(trace);
+    if (why.empty()) why = std::string(decision.reason);
+    return errors::AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity: " + why);
   }
 
   const int64_t duration = request.duration_seconds.value_or(3600);

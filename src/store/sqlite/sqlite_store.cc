@@ -1,7 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
@@ -82,8 +82,8 @@ class SqliteStore final : public Store {
         last_external_check_ms_.compare_exchange_strong(last, now)) {
       std::unique_lock<std::mutex> lock(write_mu_, std::try_to_lock);
       if (lock.owns_lock()) {
-        auto stored =
-            writer_->QueryText("SELECT value FROM meta WHERE name = 'generation'", "read generation");
+        auto stored = writer_->QueryText("SELECT value FROM meta WHERE name = 'generation'",
+                                         "read generation");
         if (stored.ok()) {
           const int64_t value = std::atoll(stored->c_str());
           if (value > generation_.load(std::memory_order_acquire)) {
