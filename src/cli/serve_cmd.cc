@@ -2,13 +2,16 @@
 
 #include <sys/stat.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "base/log.h"
 #include "cli/app.h"
 #include "cli/tls_setup.h"
+#include "cli/webhook_cmd.h"
 #include "http/server.h"
 
 namespace irsa::cli {
@@ -23,6 +26,7 @@ struct ServeOptions {
   int threads = 0;
   std::string log_level = "info";
   size_t max_body_bytes = 1 << 20;
+  WebhookFlags webhook;  // --webhook-* (cli/webhook_cmd.h)
 };
 
 // https://127.0.0.1:8443 -> https://localhost:8443 (the generated certificate names both; a name
@@ -111,6 +115,12 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "irsa serve: %s: %s\n", e.code().c_str(), e.message().c_str());
     return 1;
   };
+  // --- webhook flags (cli/webhook_cmd.h) ---
+  if (Status valid = kube::ValidateWebhookOptions(options.webhook.options); !valid.ok()) {
+    std::fprintf(stderr, "irsa serve: webhook: %s\n", valid.error().message().c_str());
+    return 2;
+  }
+  // --- end webhook flags ---
 
   http::ServerOptions server_options;
   server_options.io_threads = options.threads;
@@ -139,6 +149,12 @@ int Serve(const ServeOptions& options) {
   Result<std::unique_ptr<App>> app = App::Open(options.app);
   if (!app.ok()) return fail(app.error());
   protocol::Router& router = (*app)->router();
+  // --- webhook route: POST /webhook/<cluster>/mutate (cli/webhook_cmd.h) ---
+  HostedWebhook webhook((*app)->store(), (*app)->clusters(), SystemClock::Instance(),
+                        options.app.account_id, metrics::DefaultRegistry());
+  router.AddPrefix(std::string(HostedWebhook::kPrefix),
+                   [&webhook](protocol::HttpRequest& request) { return webhook.Handle(request); });
+  // --- end webhook route ---
   http::Server server(server_options,
                       [&router](protocol::HttpRequest& request) { return router.Handle(request); });
   if (Status started = server.Start(); !started.ok()) return fail(started.error());
@@ -161,6 +177,22 @@ int Serve(const ServeOptions& options) {
   }
   endpoints += ",\"account_id\":\"" + options.app.account_id + "\"}\n";
   const std::string& data_dir = options.app.data_dir;
+  // --- webhook options: the STS endpoint is known once the listeners are bound ---
+  {
+    kube::WebhookOptions webhook_options = options.webhook.options;
+    if (options.webhook.inject_sts_endpoint && webhook_options.sts_endpoint_url.empty()) {
+      webhook_options.sts_endpoint_url = (*app)->options().issuer_base;
+      if (webhook_options.sts_endpoint_url.empty()) {
+        return fail(errors::InvalidParameterValue(
+            "--webhook-inject-sts-endpoint needs an HTTPS listener or --issuer-url-base"));
+      }
+    }
+    if (Status valid = kube::ValidateWebhookOptions(webhook_options); !valid.ok()) {
+      return fail(valid.error());
+    }
+    webhook.SetOptions(std::move(webhook_options));
+  }
+  // --- end webhook options ---
   if (Status s = WriteClientConfig(**app, http_url, ca_bundle); !s.ok()) return fail(s.error());
   if (Status s = WriteFile(data_dir + "/endpoints.json", endpoints, 0644); !s.ok()) {
     return fail(s.error());
@@ -183,7 +215,37 @@ int Serve(const ServeOptions& options) {
       data_dir.c_str(), data_dir.c_str(), http_url.c_str());
   std::fflush(stdout);
 
+  // Scheduled signing-key rotation of hosted clusters (when enabled).
+  std::mutex rotation_mu;
+  std::condition_variable rotation_cv;
+  bool stopping = false;
+  std::thread rotation;
+  if (options.app.key_rotation_seconds > 0) {
+    App* node = app->get();
+    rotation = std::thread([&, node] {
+      std::unique_lock lock(rotation_mu);
+      while (!rotation_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
+        lock.unlock();
+        Result<int> rotated = node->clusters().RotateDueKeys();
+        if (!rotated.ok()) {
+          log::Error("scheduled key rotation failed", {{"error", rotated.error().message()}});
+        } else if (*rotated > 0) {
+          log::Info("rotated cluster signing keys", {{"clusters", std::to_string(*rotated)}});
+        }
+        lock.lock();
+      }
+    });
+  }
+
   int signal_number = http::RunUntilSignal(server, std::chrono::seconds(10));
+  if (rotation.joinable()) {
+    {
+      std::lock_guard lock(rotation_mu);
+      stopping = true;
+    }
+    rotation_cv.notify_all();
+    rotation.join();
+  }
   log::Info("stopped", {{"signal", std::to_string(signal_number)}});
   return 0;
 }
@@ -254,6 +316,7 @@ void AddServeCommand(CLI::App& app) {
       ->add_flag("--enable-reset-endpoint", options->app.enable_reset,
                  "Enable POST /_irsa/reset (wipes all state; test suites only)")
       ->envname("IRSA_ENABLE_RESET_ENDPOINT");
+  AddWebhookFlags(*serve, options->webhook, "webhook-");  // cli/webhook_cmd.h
   serve->callback([options] {
     int code = Serve(*options);
     if (code != 0) throw CLI::RuntimeError(code);
