@@ -461,6 +461,7 @@ void RegisterIamPolicyActions(QueryActionTable& iam) {
   iam["ListUserPolicies"] = {ListUserPolicies};
   iam["DeleteUserPolicy"] = {DeleteUserPolicy};
   iam["GetAccountSummary"] = {GetAccountSummary};
+  RegisterIamSimulationActions(iam);
 }
 
 }  // namespace irsa::protocol

@@ -71,6 +71,7 @@ void RegisterIamUserActions(QueryActionTable& iam);
 void RegisterIamRoleActions(QueryActionTable& iam);
 void RegisterIamPolicyActions(QueryActionTable& iam);
 void RegisterIamOidcActions(QueryActionTable& iam);
+void RegisterIamSimulationActions(QueryActionTable& iam);  // from RegisterIamPolicyActions
 void RegisterStsActions(QueryActionTable& sts);
 
 // Shared model validation for IAM list paging: MaxItems 1-1000 (default 100), Marker 1-320.
