@@ -96,7 +96,7 @@ Status RequireClaims(const StandardClaims& claims) {
 Status CheckTimes(const StandardClaims& claims, int64_t now, int64_t skew_seconds) {
   if (claims.exp && *claims.exp <= now - skew_seconds) {
     return errors::ExpiredTokenException("Token expired: current date/time " + std::to_string(now) +
-                                         " must be before the expiration " +
+                                         " must be before the expiration date/time " +
                                          std::to_string(*claims.exp));
   }
   if (claims.nbf && *claims.nbf > now + skew_seconds) {
