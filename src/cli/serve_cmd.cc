@@ -125,6 +125,7 @@ int Serve(const ServeOptions& options) {
   http::ServerOptions server_options;
   server_options.io_threads = options.threads;
   server_options.max_body_bytes = options.max_body_bytes;
+  server_options.access_log = options.access_log;
   Result<http::ListenerOptions> plain = ParseListen(options.listen, false);
   if (!plain.ok()) return fail(plain.error());
   server_options.listeners.push_back(*plain);
