@@ -2,9 +2,12 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cluster_cmd.h"
+#include "cli/exec_cmd.h"
+#include "cli/iamserviceaccount_cmd.h"
 #include "cli/kubeconfig_cmd.h"
 #include "cli/policy_cmd.h"
 #include "cli/serve_cmd.h"
+#include "cli/webhook_cmd.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"irsa: self-hosted IAM Roles for Service Accounts (IAM, STS, OIDC, Kubernetes)"};
@@ -15,6 +18,9 @@ int main(int argc, char** argv) {
   irsa::cli::AddClusterCommands(app);
   irsa::cli::AddTokenCommand(app);
   irsa::cli::AddKubeconfigCommand(app);
+  irsa::cli::AddExecCommand(app);
+  irsa::cli::AddCreateIamServiceAccountCommand(app);
+  irsa::cli::AddWebhookCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -26,6 +26,7 @@ struct ServeOptions {
   int threads = 0;
   std::string log_level = "info";
   size_t max_body_bytes = 1 << 20;
+  bool access_log = true;
   WebhookFlags webhook;  // --webhook-* (cli/webhook_cmd.h)
 };
 

@@ -1,0 +1,68 @@
+// `irsa exec --cluster C --namespace N --service-account S -- COMMAND ARGS...`: runs COMMAND as
+// a pod with that ServiceAccount would run on a cluster irsa hosts (docs/walkthrough.md, README
+// "Running a workload as a pod would").
+//
+//   * The environment is the one the mutating webhook (kube/webhook.h, MutatePod on a synthetic
+//     pod with one container, default webhook options plus --aws-default-region and
+//     --sts-regional-endpoint) injects for the ServiceAccount: AWS_ROLE_ARN,
+//     AWS_WEB_IDENTITY_TOKEN_FILE, and the region / AWS_STS_REGIONAL_ENDPOINTS variables when they
+//     apply; irsa adds AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_IAM (irsa's HTTP endpoint from
+//     DATA/endpoints.json, or --endpoint-url) and AWS_ROLE_SESSION_NAME. AWS_REGION,
+//     AWS_DEFAULT_REGION and AWS_STS_REGIONAL_ENDPOINTS inherited by irsa count as the pod's own
+//     env (the webhook then leaves them alone).
+//   * Inherited credential sources are removed so the SDK's default chain can only find the
+//     web identity: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+//     AWS_SECURITY_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE, the container-credential and
+//     web-identity variables; AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are set to
+//     /dev/null and AWS_EC2_METADATA_DISABLED to true (a pod has no ~/.aws either).
+//   * The token is what kubelet would project: a TokenRequest to the cluster's Kubernetes API
+//     (audience from the SA's eks.amazonaws.com/audience annotation, else sts.amazonaws.com;
+//     lifetime from the token-expiration annotation, else 86400, at least 600, at most 86400),
+//     written to <private temp dir>/token (mode 0600, directory 0700), and rewritten atomically
+//     (temp file + rename) when 80% of its lifetime has passed, while the command runs.
+//   * A ServiceAccount without eks.amazonaws.com/role-arn: the command runs with nothing injected
+//     (and credentials still removed); a note on stderr says so. A missing cluster or
+//     ServiceAccount is an error and the command is not run.
+//   * SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to irsa (kill) are forwarded to the command;
+//     terminal-generated ones are not (the command, in the same process group, got them too).
+//   * Exit status: the command's; 128+N when it died of signal N; 127/126 when it could not be
+//     executed. The temp directory is removed before irsa exits.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "cli/app.h"
+
+namespace irsa::cli {
+
+void AddExecCommand(CLI::App& app);
+
+// An in-process client of the Kubernetes API irsa serves for its hosted clusters: a
+// kube::KubeApi over the node's store, acting as the cluster admin (whoever can open the data
+// directory already holds every key). Requests go through exactly the code that serves kubectl,
+// so objects are validated and stamped as the API does. Not thread-safe; `app` must outlive it.
+class LocalKubeClient {
+ public:
+  LocalKubeClient(App& app, std::string account);
+  ~LocalKubeClient();
+  LocalKubeClient(const LocalKubeClient&) = delete;
+  LocalKubeClient& operator=(const LocalKubeClient&) = delete;
+
+  // Sends `method path` (path relative to the cluster's API root, e.g. "/api/v1/namespaces")
+  // with a JSON `body` of `content_type`. 2xx: the response object. Otherwise an Error whose
+  // code is the Kubernetes Status reason ("NotFound", "AlreadyExists", ...), whose HTTP status
+  // is the response's and whose message is the Status message.
+  Result<boost::json::object> Call(const std::string& cluster, const std::string& method,
+                                   const std::string& path, const std::string& body = "",
+                                   const std::string& content_type = "application/json");
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace irsa::cli
