@@ -505,6 +505,12 @@ int Exec(ExecArgs& args) {
   kube::WebhookOptions options;
   options.token_mount_path = (*dir)->path();
   options.aws_default_region = args.region;
+  // A pod finds its region on the node (instance metadata); a local process has no node, so
+  // without --aws-default-region or an inherited region the node's region (irsa's) is used.
+  if (options.aws_default_region.empty() && !env.count("AWS_REGION") &&
+      !env.count("AWS_DEFAULT_REGION")) {
+    options.aws_default_region = (*app)->options().region;
+  }
   options.sts_regional_endpoint = args.sts_regional_endpoint;
   if (args.endpoint_url.empty()) {
     // Only needed when there is a role; read lazily so an unannotated SA works without it.

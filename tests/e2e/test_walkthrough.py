@@ -186,7 +186,7 @@ class WalkthroughTest(unittest.TestCase):
             'oidc_provider=$(aws eks describe-cluster --name my-cluster --region $AWS_REGION '
             '--query "cluster.identity.oidc.issuer" --output text | sed -e "s/^https:\\/\\///")\n'
             'printf %s "$oidc_provider"', cli)
-        self.assertRegex(v["oidc_provider"], r"^127\.0\.0\.1:\d+/id/[0-9A-F]{32}$")
+        self.assertRegex(v["oidc_provider"], r"^localhost:\d+/id/[0-9A-F]{32}$")
         # Prerequisite of the walkthrough: the cluster's IAM OIDC provider exists.
         self.sh('aws iam create-open-id-connect-provider --url "https://$oidc_provider" '
                 '--client-id-list sts.amazonaws.com --thumbprint-list %s' % self.thumbprint(),
@@ -281,12 +281,18 @@ class WalkthroughTest(unittest.TestCase):
         if cli is None:
             self.skipTest("AWS CLI v1 is not on PATH")
         self.aws_cli_walkthrough(cli)
+        self.write("role-reader.json", json.dumps(ROLE_READER_POLICY))
+        self.sh("aws iam create-policy --policy-name my-role-reader "
+                "--policy-document file://role-reader.json\n"
+                "aws iam attach-role-policy --role-name my-role "
+                "--policy-arn arn:aws:iam::111122223333:policy/my-role-reader", cli=cli)
         self.write("prog.py", PROG)
         out = self.irsa("exec", "--cluster", "my-cluster", "--namespace", "default",
                         "--service-account", "my-service-account", "--", "python3", "prog.py",
                         env=self.exec_env())
         result = json.loads(out.stdout)
         self.assertRegex(result["arn"], r"^arn:aws:sts::111122223333:assumed-role/my-role/")
+        self.assertEqual(result["get_role"], "arn:aws:iam::111122223333:role/my-role")
         self.assertEqual(result["list_roles"], "AccessDenied")
 
     # --- the walkthrough, eksctl path ----------------------------------------------------------
