@@ -178,9 +178,10 @@ Result<std::optional<int64_t>> QueryParams::GetInt(std::string_view name) const 
   std::string_view s = *v;
   bool negative = !s.empty() && s[0] == '-';
   std::string_view digits = negative ? s.substr(1) : s;
+  // At most 18 digits: always fits int64, so the loop below cannot overflow.
   bool ok = !digits.empty() && digits.size() <= 18;
   int64_t value = 0;
-  for (char c : digits) {
+  for (char c : ok ? digits : std::string_view()) {
     if (c < '0' || c > '9') {
       ok = false;
       break;
