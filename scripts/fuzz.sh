@@ -15,14 +15,17 @@ scripts/build.sh fuzz -j"$(nproc)" "${targets[@]}"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
-for bin in build/fuzz/fuzz_*; do
+ran=0
+for bin in build/fuzz/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
   name=${bin##*/fuzz_}
   mkdir -p "$scratch/$name"
   echo "fuzz: $name for ${seconds}s"
+  ran=$((ran + 1))
   if ! "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
       -print_final_stats=0 "$scratch/$name" "fuzz/corpus/$name" >"$scratch/$name.log" 2>&1; then
     echo "fuzz: $name FAILED"; tail -50 "$scratch/$name.log"; status=1
   fi
 done
+if [ "$ran" -eq 0 ]; then echo "fuzz: no fuzz target was built"; exit 1; fi
 exit $status
