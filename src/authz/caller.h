@@ -43,7 +43,8 @@ struct Caller {
   SystemTime token_issue_time{};
   SystemTime expiration{};
   std::vector<SessionTag> session_tags;
-  std::vector<std::string> transitive_tag_keys;  // keys of session_tags that pass to chained sessions
+  std::vector<std::string>
+      transitive_tag_keys;         // keys of session_tags that pass to chained sessions
   std::string federated_provider;  // provider ARN for web-identity sessions, else empty
   std::string web_identity_subject;
   std::string web_identity_audience;
