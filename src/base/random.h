@@ -1,5 +1,7 @@
-// Injected randomness. SystemRandom draws from the kernel CSPRNG (getrandom); SeededRandom is a
-// deterministic generator for tests and must never mint real credentials.
+// Injected randomness. SystemRandom draws from the kernel CSPRNG (getrandom): requests under 64
+// bytes are served from a per-thread 512-byte block (one syscall per block, consumed bytes wiped,
+// the block discarded in a forked child); larger ones go to the kernel directly. SeededRandom is
+// a deterministic generator for tests and must never mint real credentials.
 //
 // Thread-safety: SystemRandom is safe to share; SeededRandom is internally locked.
 #pragma once

@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <array>
+#include <set>
+
 #include "base/arn.h"
 #include "base/clock.h"
 #include "base/encoding.h"
 #include "base/ids.h"
+#include "base/random.h"
 #include "base/result.h"
 #include "base/strings.h"
 #include "base/time_format.h"
@@ -56,6 +60,16 @@ TEST(TimeFormat, RoundTrips) {
   EXPECT_EQ(FormatIso8601Millis(t + std::chrono::milliseconds(5)), "2024-11-28T07:46:40.005Z");
 }
 
+TEST(TimeFormat, EdgesOfTheRange) {
+  EXPECT_EQ(FormatIso8601(FromUnixSeconds(0)), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatIso8601Millis(FromUnixSeconds(0) + std::chrono::milliseconds(999)),
+            "1970-01-01T00:00:00.999Z");
+  EXPECT_EQ(FormatIso8601(FromUnixSeconds(-1)), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatIso8601(FromUnixSeconds(7289654399)), "2200-12-31T23:59:59Z");
+  EXPECT_EQ(FormatAmzDate(FromUnixSeconds(951782400)), "20000229T000000Z");  // leap day
+  EXPECT_EQ(FormatAmzDay(FromUnixSeconds(951782400)), "20000229");
+}
+
 TEST(Ids, Shapes) {
   SeededRandom random(1);
   std::string role = NewUniqueId(id_prefix::kRole, random);
@@ -66,6 +80,23 @@ TEST(Ids, Shapes) {
   std::string uuid = NewUuid(random);
   EXPECT_EQ(uuid.size(), 36u);
   EXPECT_EQ(uuid[14], '4');
+  for (size_t i : {8u, 13u, 18u, 23u}) EXPECT_EQ(uuid[i], '-') << uuid;
+  EXPECT_NE(std::string("89ab").find(uuid[19]), std::string::npos) << uuid;
+  EXPECT_EQ(uuid.find_first_not_of("0123456789abcdef-"), std::string::npos) << uuid;
+  EXPECT_NE(NewUuid(random), uuid);
+}
+
+TEST(RandomTest, SystemRandomSmallAndLargeDrawsDiffer) {
+  Random& random = SystemRandom::Instance();
+  // Small draws come from a per-thread block, large ones from the kernel: neither repeats.
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) EXPECT_TRUE(seen.insert(random.Bytes(16)).second);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(seen.insert(random.Bytes(100)).second);
+  // Below is uniform-ish and in range for alphabet-sized and large bounds.
+  std::array<int, 62> counts{};
+  for (int i = 0; i < 62000; ++i) ++counts[random.Below(62)];
+  for (int c : counts) EXPECT_GT(c, 700);  // expected 1000 each
+  for (int i = 0; i < 100; ++i) EXPECT_LT(random.Below(1000003), 1000003u);
 }
 
 TEST(ArnTest, ParsesResourceWithColons) {
