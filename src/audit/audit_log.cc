@@ -47,14 +47,25 @@ Result<std::unique_ptr<FileAuditLog>> FileAuditLog::Open(const std::string& path
   return std::unique_ptr<FileAuditLog>(new FileAuditLog(fd, clock));
 }
 
-FileAuditLog::~FileAuditLog() { ::close(fd_); }
+FileAuditLog::FileAuditLog(int fd, const Clock& clock)
+    : fd_(fd),
+      clock_(clock),
+      writer_(std::make_unique<BatchWriter>(
+          fd, BatchWriter::Options{.on_error = [](int error_number) {
+            log::Error("audit log write failed", {{"errno", std::to_string(error_number)}});
+          }})) {}
+
+FileAuditLog::~FileAuditLog() {
+  writer_.reset();
+  ::close(fd_);
+}
 
 void FileAuditLog::Write(const AuditEvent& event) {
-  const std::string line = RenderAuditLine(event, clock_.Now());
-  ssize_t written = ::write(fd_, line.data(), line.size());
-  if (written != static_cast<ssize_t>(line.size())) {
-    log::Error("audit log write failed", {{"event", event.event}});
-  }
+  std::string line = RenderAuditLine(event, clock_.Now());
+  line.pop_back();  // BatchWriter adds the newline
+  writer_->Append(line);
 }
+
+void FileAuditLog::Flush() { writer_->Flush(); }
 
 }  // namespace irsa::audit

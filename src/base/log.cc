@@ -1,9 +1,12 @@
 #include "base/log.h"
 
+#include <unistd.h>
+
 #include <atomic>
-#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
+#include "base/batch_writer.h"
 #include "base/clock.h"
 #include "base/encoding.h"
 #include "base/time_format.h"
@@ -14,16 +17,28 @@ namespace {
 std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
 std::mutex g_mu;
 std::function<void(std::string_view)>* g_sink = nullptr;  // guarded by g_mu
+std::atomic<bool> g_has_sink{false};
+
+// The default output: stderr through a BatchWriter, created on first use and never destroyed
+// (threads may log during static destruction); flushed at exit.
+BatchWriter& StderrWriter() {
+  static BatchWriter* writer = [] {
+    auto* w = new BatchWriter(STDERR_FILENO);
+    std::atexit([] { Flush(); });
+    return w;
+  }();
+  return *writer;
+}
 
 void Emit(std::string_view line) {
-  std::lock_guard lock(g_mu);
-  if (g_sink) {
-    (*g_sink)(line);
-    return;
+  if (g_has_sink.load(std::memory_order_acquire)) {
+    std::lock_guard lock(g_mu);
+    if (g_sink) {
+      (*g_sink)(line);
+      return;
+    }
   }
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fputc('\n', stderr);
-  std::fflush(stderr);
+  StderrWriter().Append(line);
 }
 
 constexpr std::string_view LevelName(Level l) {
@@ -60,7 +75,10 @@ void SetSink(std::function<void(std::string_view)> sink) {
   std::lock_guard lock(g_mu);
   delete g_sink;
   g_sink = sink ? new std::function<void(std::string_view)>(std::move(sink)) : nullptr;
+  g_has_sink.store(g_sink != nullptr, std::memory_order_release);
 }
+
+void Flush() { StderrWriter().Flush(); }
 
 void Write(Level level, std::string_view message, std::initializer_list<Field> fields) {
   if (!Enabled(level)) return;

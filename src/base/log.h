@@ -1,6 +1,10 @@
 // Structured logging: one JSON object per line on stderr (or a configured sink).
 // Never pass secrets (secret keys, session tokens, JWTs, private keys) as field values.
 //
+// Lines to stderr go through a BatchWriter (base/batch_writer.h): they appear within ~20 ms, in
+// order, whole; Flush() (also run at exit) writes everything logged so far. A process killed
+// with SIGKILL loses at most the last ~20 ms of lines.
+//
 // Thread-safety: all functions are safe to call concurrently; each line is written atomically.
 #pragma once
 
@@ -42,5 +46,8 @@ inline void Error(std::string_view m, std::initializer_list<Field> f = {}) {
 
 // Writes a pre-rendered JSON line (e.g. the access log) through the sink, unconditionally.
 void WriteRaw(std::string_view json_line);
+
+// Returns once every line logged before the call has been written to stderr.
+void Flush();
 
 }  // namespace irsa::log

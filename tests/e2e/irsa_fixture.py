@@ -85,6 +85,11 @@ class IrsaServer:
         except OSError:
             return ""
 
+    def wait_for_log(self, predicate, timeout=5):
+        """The log once predicate(log) holds, or at the deadline (the caller asserts). irsa writes
+        its log in batches, so a line appears within ~20 ms of the request, not at once."""
+        return poll(self.read_log, predicate, timeout)
+
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
@@ -106,6 +111,17 @@ class IrsaServer:
     def reset(self):
         req = urllib.request.Request(self.http + "/_irsa/reset", method="POST", data=b"")
         urllib.request.urlopen(req, timeout=5).read()
+
+
+def poll(read, predicate, timeout=5, interval=0.02):
+    """Calls read() until predicate(value) holds or `timeout` seconds pass; returns the last
+    value either way (the caller asserts on it)."""
+    deadline = time.time() + timeout
+    while True:
+        value = read()
+        if predicate(value) or time.time() >= deadline:
+            return value
+        time.sleep(interval)
 
 
 def cli_env(server, key_id=ADMIN_KEY_ID, secret=ADMIN_SECRET, token=None, home=None):

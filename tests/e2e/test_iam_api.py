@@ -205,7 +205,8 @@ class IamApiTest(unittest.TestCase):
         self.iam.update_assume_role_policy(RoleName="my-role", PolicyDocument=json.dumps(loose))
         self.assertEqual(self.iam.get_role(RoleName="my-role")["Role"]["AssumeRolePolicyDocument"],
                          loose)
-        log = self.server.read_log()
+        log = self.server.wait_for_log(
+            lambda text: "web-identity-without-sub" in text and "my-role" in text)
         warnings = [line for line in log.splitlines()
                     if "trust policy warning" in line and "web-identity-without-sub" in line]
         self.assertTrue(warnings, log[-3000:])

@@ -909,8 +909,11 @@ class AuditLogTest(StsTestCase):
                                       RoleSessionName="audit-refused")
         calls["refused"] = refused.exception.response["ResponseMetadata"]["RequestId"]
 
-        with open(os.path.join(SERVER.data_dir, "audit.log")) as f:
-            text = f.read()
+        def read_audit():
+            with open(os.path.join(SERVER.data_dir, "audit.log")) as f:
+                return f.read()
+        # Audit lines are written in batches (within ~20 ms): wait for the last call's line.
+        text = fx.poll(read_audit, lambda t: calls["refused"] in t)
         lines = [json.loads(line) for line in text.splitlines()]
         by_id = {}
         for line in lines:

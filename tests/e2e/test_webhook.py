@@ -221,7 +221,8 @@ class ServeWebhookTest(unittest.TestCase):
         self.assertGreaterEqual(counts.get('irsa_webhook_reviews_total{outcome="mutated"}', 0), 1)
         self.assertGreaterEqual(counts.get('irsa_webhook_reviews_total{outcome="skipped"}', 0), 1)
         self.assertGreaterEqual(counts.get('irsa_webhook_reviews_total{outcome="rejected"}', 0), 1)
-        log = self.f.server.read_log()
+        log = self.f.server.wait_for_log(
+            lambda text: '"msg":"admission review"' in text and ROLE_ARN in text)
         self.assertIn('"msg":"admission review"', log)
         self.assertIn(ROLE_ARN, log)  # the reasons name what was injected
         with open(self.f.kubeconfig) as k:
