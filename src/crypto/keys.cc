@@ -60,6 +60,21 @@ Result<KeyType> ClassifyKey(EVP_PKEY* pkey) {
   return errors::InvalidInput("unsupported key type (only RSA and EC keys are accepted)");
 }
 
+KeyContextCache::~KeyContextCache() {
+  for (auto& slot : slots_) EVP_PKEY_CTX_free(slot.load(std::memory_order_relaxed));
+}
+
+const EVP_PKEY_CTX* KeyContextCache::Get(size_t slot) const {
+  return slots_[slot].load(std::memory_order_acquire);
+}
+
+const EVP_PKEY_CTX* KeyContextCache::Put(size_t slot, EVP_PKEY_CTX* ctx) {
+  EVP_PKEY_CTX* expected = nullptr;
+  if (slots_[slot].compare_exchange_strong(expected, ctx, std::memory_order_acq_rel)) return ctx;
+  EVP_PKEY_CTX_free(ctx);
+  return expected;
+}
+
 Result<PublicKey> PublicKey::FromEvp(EvpPkeyPtr pkey) {
   if (!pkey) return errors::InvalidInput("no key");
   IRSA_TRY(KeyType type, ClassifyKey(pkey.get()));

@@ -8,6 +8,9 @@
 // messages never contain private key material.
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +28,28 @@ inline bool IsEc(KeyType type) { return type != KeyType::kRsa; }
 
 inline constexpr int kMinRsaBits = 2048;
 
+// Prepared OpenSSL contexts for one key, one slot per use (e.g. per signature algorithm), shared
+// by every copy of the key. A slot is filled at most once and never changes afterwards, so a
+// context obtained from it stays valid for the cache's lifetime; users must not modify it (they
+// EVP_PKEY_CTX_dup it). Thread-safe.
+class KeyContextCache {
+ public:
+  static constexpr size_t kSlots = 16;
+  KeyContextCache() = default;
+  KeyContextCache(const KeyContextCache&) = delete;
+  KeyContextCache& operator=(const KeyContextCache&) = delete;
+  ~KeyContextCache();
+
+  // The slot's context, or nullptr while unset. slot < kSlots.
+  const EVP_PKEY_CTX* Get(size_t slot) const;
+  // Stores `ctx` (taking ownership) unless the slot is already set, in which case `ctx` is freed.
+  // Returns the slot's context.
+  const EVP_PKEY_CTX* Put(size_t slot, EVP_PKEY_CTX* ctx);
+
+ private:
+  std::array<std::atomic<EVP_PKEY_CTX*>, kSlots> slots_{};
+};
+
 class PublicKey {
  public:
   static Result<PublicKey> FromSpkiDer(std::string_view der);
@@ -39,6 +64,8 @@ class PublicKey {
   const std::string& key_id() const { return key_id_; }
   std::string ToPem() const;
   EVP_PKEY* get() const { return pkey_.get(); }
+  // Contexts prepared for this key (crypto::Verify keeps its per-algorithm templates here).
+  KeyContextCache& contexts() const { return *contexts_; }
 
   bool operator==(const PublicKey& other) const { return spki_der_ == other.spki_der_; }
 
@@ -46,6 +73,7 @@ class PublicKey {
   friend class PrivateKey;
   PublicKey() = default;
   std::shared_ptr<EVP_PKEY> pkey_;
+  std::shared_ptr<KeyContextCache> contexts_ = std::make_shared<KeyContextCache>();
   KeyType type_ = KeyType::kRsa;
   int bits_ = 0;
   std::string spki_der_;

@@ -3,7 +3,8 @@
 // ES256/384/512 (ECDSA; JWS signatures are the raw fixed-width r||s, converted to/from DER here).
 // There is deliberately no "none" and no HMAC algorithm.
 //
-// Thread-safe (keys are shared read-only; contexts are per call). Failures: a key whose type does
+// Thread-safe (keys are shared read-only; a verification context is prepared once per key and
+// algorithm, cached in the key, and duplicated per call). Failures: a key whose type does
 // not match the algorithm (e.g. RS256 with an EC key, ES256 with a P-384 key) is InvalidInput;
 // a signature that does not verify (including a wrong r||s length) is InvalidInput "signature
 // does not verify".

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
+#include <thread>
+#include <vector>
 
 #include "crypto/hash.h"
 
@@ -60,6 +63,32 @@ TEST(Signature, SignVerifyEveryAlgorithm) {
     std::string flipped = *sig;
     flipped[flipped.size() / 2] ^= 0x01;
     EXPECT_FALSE(Verify(key.public_key(), alg, "header.payload", flipped).ok());
+  }
+}
+
+TEST(Signature, ConcurrentFirstUseOfAFreshKeyCopy) {
+  // Each fresh key has empty context slots: threads race to prepare them, and copies of the key
+  // share them. Every verification must still give the right answer.
+  const PrivateKey& rsa = KeyFor(KeyType::kRsa);
+  const std::string rs256 = *Sign(rsa, JwsAlg::kRS256, "payload");
+  const std::string ps256 = *Sign(rsa, JwsAlg::kPS256, "payload");
+  for (int round = 0; round < 3; ++round) {
+    PublicKey fresh = *PublicKey::FromSpkiDer(rsa.public_key().spki_der());
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        PublicKey copy = fresh;
+        for (int i = 0; i < 20; ++i) {
+          const bool rs = (i + t) % 2 == 0;
+          const JwsAlg alg = rs ? JwsAlg::kRS256 : JwsAlg::kPS256;
+          if (!Verify(copy, alg, "payload", rs ? rs256 : ps256).ok()) ++wrong;
+          if (Verify(copy, alg, "payload", rs ? ps256 : rs256).ok()) ++wrong;
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(wrong.load(), 0);
   }
 }
 
