@@ -203,9 +203,10 @@ void ServerCore::Record(const protocol::HttpRequest& req, const protocol::HttpRe
   line += ",\"bytes\":";
   AppendInt(line, static_cast<int64_t>(body_bytes_sent));
   char ms[32];
-  int n = std::snprintf(ms, sizeof ms, "%.3f", seconds * 1000.0);
+  const auto printed =
+      std::to_chars(ms, ms + sizeof ms, seconds * 1000.0, std::chars_format::fixed, 3);
   line += ",\"duration_ms\":";
-  line.append(ms, n > 0 ? static_cast<size_t>(n) : 0);
+  line.append(ms, printed.ec == std::errc() ? static_cast<size_t>(printed.ptr - ms) : 0);
   line += ",\"service\":\"";
   AppendJsonEscaped(line, l.service);
   line += "\",\"action\":\"";

@@ -23,16 +23,18 @@ bool FormDecode(std::string_view text, std::string& out) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '%') {
+    if (c != '%' && c != '+') {  // copy the run up to the next escape at once
+      const size_t end = std::min(text.find_first_of("%+", i), text.size());
+      out.append(text.data() + i, end - i);
+      i = end - 1;
+    } else if (c == '%') {
       if (i + 2 >= text.size()) return false;
       int hi = HexValue(text[i + 1]), lo = HexValue(text[i + 2]);
       if (hi < 0 || lo < 0) return false;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
-    } else if (c == '+') {
-      out += ' ';
     } else {
-      out += c;
+      out += ' ';
     }
   }
   return true;

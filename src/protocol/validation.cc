@@ -190,7 +190,9 @@ const ModelPattern kAccountId{R"(\d{12})", MatchAccountId};
 }  // namespace patterns
 
 std::optional<size_t> Utf8Length(std::string_view text) {
-  size_t n = 0, i = 0;
+  size_t i = 0;
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;  // ASCII prefix
+  size_t n = i;
   while (i < text.size()) {
     char32_t cp;
     if (!NextCodePoint(text, i, cp)) return std::nullopt;
@@ -230,8 +232,10 @@ Validator& Validator::MaxLength(std::string_view member, std::string_view value,
 
 Validator& Validator::Length(std::string_view member, std::string_view value, size_t min,
                              size_t max, Echo echo) {
-  MinLength(member, value, min, echo);
-  return MaxLength(member, value, max, echo);
+  const size_t length = LengthOf(value);
+  if (length < min) MinLength(member, value, min, echo);
+  if (length > max) MaxLength(member, value, max, echo);
+  return *this;
 }
 
 Validator& Validator::Pattern(std::string_view member, std::string_view value,
