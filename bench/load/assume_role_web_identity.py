@@ -80,9 +80,11 @@ def measure(srv, workdir, alg, role, tokens, args):
     script = L.write_wrk_script(workdir, reqs, "arwwi_" + alg)
     L.run_wrk(srv.http, script, args.wrk_threads, args.connections, 2)  # warm-up
     load = L.wait_idle_note()
-    full = L.run_wrk(srv.http, script, args.wrk_threads, args.connections, args.duration)
+    full = L.run_wrk(srv.http, script, args.wrk_threads, args.connections, args.duration,
+                      server_pid=srv.proc.pid)
     full["loadavg_before"] = load
-    L.log("%s saturation: %.0f req/s" % (alg, full["req_per_s"]))
+    L.log("%s saturation: %.0f req/s, %s us server CPU per request" %
+          (alg, full["req_per_s"], full.get("server_cpu_us_per_request")))
 
     # About half load: the connection count whose throughput is closest to half of saturation.
     half = full["req_per_s"] / 2

@@ -36,13 +36,14 @@ def check_one(base_url, expect):
         raise RuntimeError("GetCallerIdentity check failed: %s %s" % (status, text[:500]))
 
 
-def measure(base_url, workdir, name, args, expect):
+def measure(base_url, workdir, name, args, expect, server_pid=None):
     check_one(base_url, expect)
     script = L.write_wrk_script(workdir, signed_requests(base_url, args.requests), name)
     # A short warm-up so that connection set-up and first-touch costs stay out of the figure.
     L.run_wrk(base_url, script, args.wrk_threads, args.connections, 2)
     load = L.wait_idle_note()
-    r = L.run_wrk(base_url, script, args.wrk_threads, args.connections, args.duration)
+    r = L.run_wrk(base_url, script, args.wrk_threads, args.connections, args.duration,
+                  server_pid=server_pid)
     r["loadavg_before"] = load
     return r
 
@@ -68,8 +69,9 @@ def main():
         with L.Irsa(binary, threads=args.server_threads) as srv:
             L.log("irsa at", srv.http)
             result["irsa"] = measure(srv.http, workdir, "irsa", args,
-                                     "<Account>%s</Account>" % L.ACCOUNT_ID)
-        L.log("irsa: %.0f req/s" % result["irsa"]["req_per_s"])
+                                     "<Account>%s</Account>" % L.ACCOUNT_ID, srv.proc.pid)
+        L.log("irsa: %.0f req/s, %s us server CPU per request" %
+              (result["irsa"]["req_per_s"], result["irsa"].get("server_cpu_us_per_request")))
         result["target_met"] = result["irsa"]["req_per_s"] >= result["target_req_per_s"]
 
         peer = args.peer
@@ -78,7 +80,7 @@ def main():
         if peer == "moto":
             with L.Moto() as m:
                 L.log("moto %s at %s" % (L.Moto.version(), m.http))
-                result["moto"] = measure(m.http, workdir, "moto", args, "<Account>")
+                result["moto"] = measure(m.http, workdir, "moto", args, "<Account>", m.proc.pid)
                 result["moto"]["version"] = L.Moto.version()
             L.log("moto: %.0f req/s" % result["moto"]["req_per_s"])
             if result["moto"]["req_per_s"]:
