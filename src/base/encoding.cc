@@ -165,8 +165,14 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_spa
 
 void AppendXmlEscaped(std::string& out, std::string_view text) {
   // Runs of characters that need no escaping (the common case: ids, tokens) are appended whole.
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("&<>\"'\r")) t[c] = true;
+    return t;
+  }();
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
     std::string_view entity;
     switch (text[i]) {
       case '&':

@@ -24,7 +24,8 @@ bool FormDecode(std::string_view text, std::string& out) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c != '%' && c != '+') {  // copy the run up to the next escape at once
-      const size_t end = std::min(text.find_first_of("%+", i), text.size());
+      size_t end = i + 1;
+      while (end < text.size() && text[end] != '%' && text[end] != '+') ++end;
       out.append(text.data() + i, end - i);
       i = end - 1;
     } else if (c == '%') {
