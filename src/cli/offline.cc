@@ -23,6 +23,11 @@ Result<std::unique_ptr<App>> OpenOffline(OfflineOptions& options) {
   AppOptions app;
   app.data_dir = options.data_dir;
   app.store_url = options.store_url;
+  if (app.store_url.empty()) {
+    // The store of the node serving this data directory (`irsa serve --store`), if not SQLite.
+    std::ifstream store(options.data_dir + "/" + std::string(kStoreUrlFile));
+    std::getline(store, app.store_url);
+  }
   app.master_key_b64 = options.master_key_b64;
   std::ifstream in(options.data_dir + "/endpoints.json");
   if (in) {

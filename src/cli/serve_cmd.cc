@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "cli/app.h"
+#include "cli/offline.h"
 #include "cli/tls_setup.h"
 #include "cli/webhook_cmd.h"
 #include "http/server.h"
@@ -196,6 +197,13 @@ int Serve(const ServeOptions& options) {
   }
   // --- end webhook options ---
   if (Status s = WriteClientConfig(**app, http_url, ca_bundle); !s.ok()) return fail(s.error());
+  // Offline commands on this data directory (irsa cluster, token, …) use the same store.
+  const std::string store_url_file = data_dir + "/" + std::string(kStoreUrlFile);
+  if (options.app.store_url.empty()) {
+    std::remove(store_url_file.c_str());
+  } else if (Status s = WriteFile(store_url_file, options.app.store_url + "\n", 0600); !s.ok()) {
+    return fail(s.error());
+  }
   if (Status s = WriteFile(data_dir + "/endpoints.json", endpoints, 0644); !s.ok()) {
     return fail(s.error());
   }
