@@ -14,7 +14,8 @@ struct OfflineOptions {
   std::string data_dir = ".data";
   std::string store_url;
   std::string master_key_b64;
-  std::string account_id;  // "" = from DATA/endpoints.json, else 111122223333
+  std::string master_key_file;  // "" = DATA/master.key
+  std::string account_id;       // "" = from DATA/endpoints.json, else 111122223333
 };
 
 // File in the data directory naming the store of `irsa serve` when --store is not the default
@@ -22,7 +23,8 @@ struct OfflineOptions {
 // they are given no --store.
 inline constexpr std::string_view kStoreUrlFile = "store_url";
 
-// Adds --data-dir, --store, --master-key and --account-id (with env vars) to `command`.
+// Adds --data-dir, --store, --master-key, --master-key-file and --account-id (with env vars) to
+// `command`.
 void AddOfflineOptions(CLI::App& command, OfflineOptions& options);
 
 // Opens the node's state (the store named by --store, else DATA/store_url, else DATA/irsa.db).
