@@ -282,6 +282,13 @@ void AddServeCommand(CLI::App& app) {
       ->add_option("--store", options->app.store_url,
                    "sqlite:PATH or postgres://… (default: sqlite:DATA/irsa.db)")
       ->envname("IRSA_STORE");
+  serve
+      ->add_option("--store-pool-size", options->app.store_pool_size,
+                   "PostgreSQL connections of this node (each request holds one while it reads "
+                   "or writes)")
+      ->envname("IRSA_STORE_POOL_SIZE")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   serve->add_option("--master-key", options->app.master_key_b64, "Master key, base64 (32 bytes)")
       ->envname("IRSA_MASTER_KEY");
   serve
