@@ -46,7 +46,7 @@ def create_postgres_database():
     """Creates an empty database next to $IRSA_TEST_POSTGRES_URL's and returns its URL."""
     base = os.environ.get("IRSA_TEST_POSTGRES_URL")
     if not base:
-        raise RuntimeError("IRSA_TEST_POSTGRES_URL is not set (run through scripts/with-postgres.sh)")
+        raise RuntimeError("IRSA_TEST_POSTGRES_URL is not set (use scripts/with-postgres.sh)")
     url = urllib.parse.urlsplit(base)
     name = "irsa_e2e_%d_%d" % (os.getpid(), next(_DATABASE_NUMBERS))
     subprocess.run([postgres_tool("createdb"), "-h", url.hostname, "-p", str(url.port),

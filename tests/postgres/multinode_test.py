@@ -14,10 +14,13 @@ import itertools
 import json
 import os
 import secrets
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
@@ -34,7 +37,7 @@ CLUSTER = "shared-cluster"
 AUD = "sts.amazonaws.com"
 
 STORE = None
-MASTER_KEY = None
+MASTER_KEY = None  # the file every node and offline command reads the master key from
 NODES = []  # three running nodes: A, B, C
 ISSUER = None  # the cluster's issuer URL
 PROVIDER = None  # its IAM OIDC provider's ARN
@@ -47,13 +50,16 @@ def unique(prefix):
 
 def new_node():
     return fx.IrsaServer(tls=False, store=STORE, reset_endpoint=False,
-                         extra_args=["--master-key", MASTER_KEY, "--issuer-url-base", ISSUER_BASE])
+                         extra_args=["--master-key-file", MASTER_KEY,
+                                     "--issuer-url-base", ISSUER_BASE])
 
 
 def setUpModule():
     global STORE, MASTER_KEY, ISSUER, PROVIDER
     STORE = fx.create_postgres_database()
-    MASTER_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
+    MASTER_KEY = os.path.join(tempfile.mkdtemp(prefix="irsa-multinode-"), "master.key")
+    with open(os.open(MASTER_KEY, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
     NODES.extend(new_node() for _ in range(3))
     try:
         # All at once on an empty database: migrations and bootstrap race and must agree.
@@ -72,6 +78,8 @@ def setUpModule():
 def tearDownModule():
     for node in NODES:
         node.stop()
+    if MASTER_KEY:
+        shutil.rmtree(os.path.dirname(MASTER_KEY), ignore_errors=True)
 
 
 def client(node, service, creds=None, signed=True):
@@ -92,7 +100,8 @@ def client(node, service, creds=None, signed=True):
 def irsa_cli(*args, node):
     """Runs an offline `irsa` command on `node`'s data directory (and so its store)."""
     out = subprocess.run([fx.binary(), *args, "--data-dir", node.data_dir,
-                          "--master-key", MASTER_KEY], capture_output=True, text=True, timeout=30)
+                          "--master-key-file", MASTER_KEY],
+                         capture_output=True, text=True, timeout=30)
     if out.returncode != 0:
         raise AssertionError("irsa %s failed: %s" % (" ".join(args), out.stderr))
     return out.stdout.strip()
@@ -148,6 +157,18 @@ class MultiNodeTestCase(unittest.TestCase):
 
 
 class ReplicationTest(MultiNodeTestCase):
+    def test_offline_commands_use_the_nodes_store(self):
+        for node in NODES:
+            with open(os.path.join(node.data_dir, "store_url")) as f:
+                self.assertEqual(f.read().strip(), STORE)
+            self.assertEqual(os.stat(os.path.join(node.data_dir, "store_url")).st_mode & 0o777,
+                             0o600)
+            # The cluster created offline on node A's directory is in the shared database.
+            listed = irsa_cli("cluster", "list", node=node)
+            self.assertIn(CLUSTER, listed)
+            self.assertFalse(os.path.exists(os.path.join(node.data_dir, "irsa.db")))
+            self.assertFalse(os.path.exists(os.path.join(node.data_dir, "master.key")))
+
     def test_iam_writes_on_one_node_are_read_on_the_others(self):
         a, others = NODES[0], NODES[1:]
         iam = client(a, "iam")
@@ -380,9 +401,10 @@ class KillMidWriteTest(MultiNodeTestCase):
         self.assertGreaterEqual(int(defaults[0][1:]), acknowledged["default"])
         for v in listed:
             got = iam.get_policy_version(PolicyArn=arn, VersionId=v["VersionId"])["PolicyVersion"]
-            resource = json.loads(urllib.request.unquote(got["Document"])
-                                  if isinstance(got["Document"], str) else json.dumps(
-                                      got["Document"]))["Statement"][0]["Resource"]
+            document = got["Document"]  # botocore decodes the policy document
+            if isinstance(document, str):
+                document = json.loads(urllib.parse.unquote(document))
+            resource = document["Statement"][0]["Resource"]
             self.assertEqual(resource, "arn:aws:s3:::v%d/*" % (int(v["VersionId"][1:]) - 1))
 
         entities = [r["RoleName"] for p in iam.get_paginator("list_entities_for_policy").paginate(
@@ -390,9 +412,12 @@ class KillMidWriteTest(MultiNodeTestCase):
         self.assertEqual(policy["AttachmentCount"], len(entities))
         roles = [r["RoleName"] for p in iam.get_paginator("list_roles").paginate()
                  for r in p["Roles"]]
-        attached = sorted(
-            role for role in roles if arn in [p["PolicyArn"] for p in iam.list_attached_role_policies(
-                RoleName=role)["AttachedPolicies"]])
+
+        def attached_to(role):
+            return [p["PolicyArn"] for p in
+                    iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]]
+
+        attached = sorted(role for role in roles if arn in attached_to(role))
         self.assertEqual(sorted(entities), attached)
         for role in acknowledged["roles"]:
             self.assertIn(role, attached)
