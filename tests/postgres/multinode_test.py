@@ -51,7 +51,7 @@ def unique(prefix):
 def new_node():
     return fx.IrsaServer(tls=False, store=STORE, reset_endpoint=False,
                          extra_args=["--master-key-file", MASTER_KEY,
-                                     "--issuer-url-base", ISSUER_BASE])
+                                     "--issuer-url-base", ISSUER_BASE, "--store-pool-size", "2"])
 
 
 def setUpModule():
