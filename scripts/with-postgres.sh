@@ -8,6 +8,7 @@
 # connections, creates the database `irsa_test`, then runs the command with:
 #   IRSA_TEST_POSTGRES_URL    postgres://postgres@127.0.0.1:<port>/irsa_test
 #   IRSA_TEST_POSTGRES_DATA   the data directory
+#   IRSA_TEST_POSTGRES_BIN    the directory of the PostgreSQL programs (createdb, psql, ...)
 #   IRSA_TEST_POSTGRES_STOP   a shell command that stops the server (fast shutdown, waits)
 #   IRSA_TEST_POSTGRES_START  a shell command that starts it again (waits until it accepts)
 # The server is always stopped and the directory removed afterwards; the exit code is the
@@ -76,6 +77,7 @@ done
 
 export IRSA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PORT/irsa_test"
 export IRSA_TEST_POSTGRES_DATA="$DATA"
+export IRSA_TEST_POSTGRES_BIN="$PG_BIN"
 export IRSA_TEST_POSTGRES_STOP="$STOP_CMD >/dev/null"
 export IRSA_TEST_POSTGRES_START="$START_CMD >/dev/null"
 

@@ -29,4 +29,5 @@ else
   "$HERE/assume_role_web_identity.sh" --no-build > "$OUT/assume_role_web_identity.json"
   python3 "$HERE/iam_scale.py" --no-build > "$OUT/iam_scale.json"
 fi
+"$HERE/multinode.py" --no-build > "$OUT/multinode.json"   # 1 vs 3 nodes on one PostgreSQL
 echo "results in $OUT" >&2

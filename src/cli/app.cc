@@ -64,6 +64,7 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
     store::PostgresOptions pg;
     pg.conninfo = url;
+    pg.pool_size = o.store_pool_size;
     pg.sealer = app->sealer_.get();
     IRSA_TRY(app->store_, store::OpenPostgresStore(pg));
   } else if (url.starts_with("sqlite:")) {

@@ -34,6 +34,7 @@ namespace irsa::cli {
 struct AppOptions {
   std::string data_dir = ".data";
   std::string store_url;        // "" = sqlite:<data_dir>/irsa.db
+  int store_pool_size = 4;      // PostgreSQL connections per node
   std::string master_key_b64;   // "" = <master_key_file>
   std::string master_key_file;  // "" = <data_dir>/master.key
   std::string account_id = "111122223333";

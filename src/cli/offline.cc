@@ -15,6 +15,10 @@ void AddOfflineOptions(CLI::App& command, OfflineOptions& options) {
       ->envname("IRSA_STORE");
   command.add_option("--master-key", options.master_key_b64, "Master key, base64")
       ->envname("IRSA_MASTER_KEY");
+  command
+      .add_option("--master-key-file", options.master_key_file,
+                  "Master key file (default: DATA/master.key)")
+      ->envname("IRSA_MASTER_KEY_FILE");
   command.add_option("--account-id", options.account_id, "Account (default: the node's)")
       ->envname("IRSA_ACCOUNT_ID");
 }
@@ -23,7 +27,13 @@ Result<std::unique_ptr<App>> OpenOffline(OfflineOptions& options) {
   AppOptions app;
   app.data_dir = options.data_dir;
   app.store_url = options.store_url;
+  if (app.store_url.empty()) {
+    // The store of the node serving this data directory (`irsa serve --store`), if not SQLite.
+    std::ifstream store(options.data_dir + "/" + std::string(kStoreUrlFile));
+    std::getline(store, app.store_url);
+  }
   app.master_key_b64 = options.master_key_b64;
+  app.master_key_file = options.master_key_file;
   std::ifstream in(options.data_dir + "/endpoints.json");
   if (in) {
     std::stringstream text;

@@ -14,13 +14,21 @@ struct OfflineOptions {
   std::string data_dir = ".data";
   std::string store_url;
   std::string master_key_b64;
-  std::string account_id;  // "" = from DATA/endpoints.json, else 111122223333
+  std::string master_key_file;  // "" = DATA/master.key
+  std::string account_id;       // "" = from DATA/endpoints.json, else 111122223333
 };
 
-// Adds --data-dir, --store, --master-key and --account-id (with env vars) to `command`.
+// File in the data directory naming the store of `irsa serve` when --store is not the default
+// SQLite file (mode 0600: a PostgreSQL URL may hold a password). Offline commands use it when
+// they are given no --store.
+inline constexpr std::string_view kStoreUrlFile = "store_url";
+
+// Adds --data-dir, --store, --master-key, --master-key-file and --account-id (with env vars) to
+// `command`.
 void AddOfflineOptions(CLI::App& command, OfflineOptions& options);
 
-// Opens the node's state. The issuer base for new clusters comes from DATA/endpoints.json
+// Opens the node's state (the store named by --store, else DATA/store_url, else DATA/irsa.db).
+// The issuer base for new clusters comes from DATA/endpoints.json
 // (written by `irsa serve`); without it clusters cannot be created.
 Result<std::unique_ptr<App>> OpenOffline(OfflineOptions& options);
 

@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "cli/app.h"
+#include "cli/offline.h"
 #include "cli/tls_setup.h"
 #include "cli/webhook_cmd.h"
 #include "http/server.h"
@@ -196,6 +197,13 @@ int Serve(const ServeOptions& options) {
   }
   // --- end webhook options ---
   if (Status s = WriteClientConfig(**app, http_url, ca_bundle); !s.ok()) return fail(s.error());
+  // Offline commands on this data directory (irsa cluster, token, …) use the same store.
+  const std::string store_url_file = data_dir + "/" + std::string(kStoreUrlFile);
+  if (options.app.store_url.empty()) {
+    std::remove(store_url_file.c_str());
+  } else if (Status s = WriteFile(store_url_file, options.app.store_url + "\n", 0600); !s.ok()) {
+    return fail(s.error());
+  }
   if (Status s = WriteFile(data_dir + "/endpoints.json", endpoints, 0644); !s.ok()) {
     return fail(s.error());
   }
@@ -274,6 +282,13 @@ void AddServeCommand(CLI::App& app) {
       ->add_option("--store", options->app.store_url,
                    "sqlite:PATH or postgres://… (default: sqlite:DATA/irsa.db)")
       ->envname("IRSA_STORE");
+  serve
+      ->add_option("--store-pool-size", options->app.store_pool_size,
+                   "PostgreSQL connections of this node (each request holds one while it reads "
+                   "or writes)")
+      ->envname("IRSA_STORE_POOL_SIZE")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   serve->add_option("--master-key", options->app.master_key_b64, "Master key, base64 (32 bytes)")
       ->envname("IRSA_MASTER_KEY");
   serve

@@ -3,7 +3,13 @@
 Each IrsaServer gets a fresh temporary data directory, free ports (port 0), known bootstrap
 credentials, and is stopped (SIGTERM, then SIGKILL after a grace period) by stop().
 The binary is taken from $IRSA_BINARY (set by CTest).
+
+Store: SQLite in the data directory, unless the server is given one (`store=`), or
+IRSA_E2E_STORE=postgres is set: then each server gets a fresh database of its own on the
+PostgreSQL server at $IRSA_TEST_POSTGRES_URL (started by scripts/with-postgres.sh).
 """
+import glob
+import itertools
 import json
 import os
 import shutil
@@ -11,11 +17,52 @@ import signal
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 ACCOUNT_ID = "111122223333"
 ADMIN_KEY_ID = "AKIAIRSATESTADMIN001"
 ADMIN_SECRET = "irsaTestAdminSecretKey0000000000000000000"[:40]
+
+
+_DATABASE_NUMBERS = itertools.count(1)
+
+
+def postgres_tool(name):
+    """Path of a PostgreSQL client program (createdb, psql)."""
+    directories = [os.environ.get("IRSA_TEST_POSTGRES_BIN", "")]
+    directories += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for directory in directories:
+        candidate = os.path.join(directory, name)
+        if directory and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which(name)
+    if not found:
+        raise RuntimeError("PostgreSQL client program %s not found" % name)
+    return found
+
+
+def create_postgres_database():
+    """Creates an empty database next to $IRSA_TEST_POSTGRES_URL's and returns its URL."""
+    base = os.environ.get("IRSA_TEST_POSTGRES_URL")
+    if not base:
+        raise RuntimeError("IRSA_TEST_POSTGRES_URL is not set (use scripts/with-postgres.sh)")
+    url = urllib.parse.urlsplit(base)
+    name = "irsa_e2e_%d_%d" % (os.getpid(), next(_DATABASE_NUMBERS))
+    subprocess.run([postgres_tool("createdb"), "-h", url.hostname, "-p", str(url.port),
+                    "-U", url.username or "postgres", name],
+                   check=True, capture_output=True, timeout=30)
+    return urllib.parse.urlunsplit(url._replace(path="/" + name))
+
+
+def default_store():
+    """The store for a server given none: None (SQLite), or a fresh PostgreSQL database."""
+    kind = os.environ.get("IRSA_E2E_STORE", "sqlite")
+    if kind == "sqlite":
+        return None
+    if kind == "postgres":
+        return create_postgres_database()
+    raise RuntimeError("IRSA_E2E_STORE must be sqlite or postgres, got %r" % kind)
 
 
 def binary():
@@ -26,12 +73,17 @@ def binary():
 
 
 class IrsaServer:
-    def __init__(self, extra_args=(), data_dir=None, tls=True, env=None):
+    def __init__(self, extra_args=(), data_dir=None, tls=True, env=None, store=None,
+                 reset_endpoint=True):
         self.owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="irsa-e2e-")
         self.extra_args = list(extra_args)
         self.tls = tls
         self.env = env
+        self.reset_endpoint = reset_endpoint
+        if store is None and "--store" not in self.extra_args:
+            store = default_store()
+        self.store = store  # None: SQLite in the data directory
         self.proc = None
         self.endpoints = {}
         self.log_path = os.path.join(self.data_dir, "server.log")
@@ -39,9 +91,12 @@ class IrsaServer:
     def start(self, timeout=20):
         args = [binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
                 "--account-id", ACCOUNT_ID, "--admin-access-key-id", ADMIN_KEY_ID,
-                "--admin-secret-access-key", ADMIN_SECRET, "--enable-reset-endpoint"]
-        if self.tls:
-            args += ["--listen-tls", "127.0.0.1:0"]
+                "--admin-secret-access-key", ADMIN_SECRET]
+        if self.reset_endpoint:
+            args.append("--enable-reset-endpoint")
+        args += ["--listen-tls", "127.0.0.1:0" if self.tls else "none"]
+        if self.store:
+            args += ["--store", self.store]
         args += self.extra_args
         endpoints_file = os.path.join(self.data_dir, "endpoints.json")
         if os.path.exists(endpoints_file):
