@@ -1,4 +1,6 @@
 // AssumeRoleWithWebIdentity: token validation (wire spec §2.7) and trust evaluation (§2.8).
+#include <cctype>
+
 #include "base/strings.h"
 #include "jwt/claims.h"
 #include "jwt/jws.h"
@@ -33,6 +35,116 @@ std::string_view VerifyFailureText(jwt::VerifyFailure failure) {
     default:
       return "malformed token";
   }
+}
+
+constexpr std::string_view kTagsClaim = "https://aws.amazon.com/tags";
+constexpr std::string_view kSourceIdentityClaim = "https://aws.amazon.com/source_identity";
+constexpr size_t kMaxSessionTags = 50;
+
+Error BadTagsClaim(const std::string& why) {
+  return errors::InvalidIdentityToken("Invalid session tags in the token's \"" +
+                                      std::string(kTagsClaim) + "\" claim: " + why);
+}
+
+// Tag keys: letters, digits, spaces and _.:/=+-@ (non-ASCII letters allowed), as IAM tags.
+bool ValidTagText(std::string_view text, bool key) {
+  for (unsigned char c : text) {
+    if (c >= 0x80 || std::isalnum(c) ||
+        std::string_view(" _.:/=+-@").find(static_cast<char>(c)) != std::string_view::npos) {
+      continue;
+    }
+    (void)key;
+    return false;
+  }
+  return true;
+}
+
+struct ClaimedSessionTags {
+  std::vector<authz::SessionTag> tags;
+  std::vector<std::string> transitive_keys;
+};
+
+// The session tags an IdP passes in the token (IAM User Guide, "Passing session tags using
+// AssumeRoleWithWebIdentity"):
+//   "https://aws.amazon.com/tags": {"principal_tags": {"Key": ["value"], ...},
+//                                   "transitive_tag_keys": ["Key", ...]}
+// A value may also be a plain string; an array must hold exactly one string.
+Result<ClaimedSessionTags> ReadSessionTags(const boost::json::object& claims) {
+  ClaimedSessionTags out;
+  const boost::json::value* claim = claims.if_contains(kTagsClaim);
+  if (claim == nullptr) return out;
+  if (!claim->is_object()) return BadTagsClaim("it must be a JSON object");
+  const boost::json::object& tags_claim = claim->as_object();
+  if (const auto* principal = tags_claim.if_contains("principal_tags")) {
+    if (!principal->is_object()) return BadTagsClaim("principal_tags must be a JSON object");
+    if (principal->as_object().size() > kMaxSessionTags) {
+      return BadTagsClaim("more than 50 principal_tags");
+    }
+    for (const auto& [key, value] : principal->as_object()) {
+      const std::string tag_key(key);
+      const boost::json::value* single = &value;
+      if (value.is_array()) {
+        if (value.as_array().size() != 1) {
+          return BadTagsClaim("the value of tag \"" + jwt::Printable(tag_key) +
+                              "\" must be one string");
+        }
+        single = &value.as_array()[0];
+      }
+      if (!single->is_string()) {
+        return BadTagsClaim("the value of tag \"" + jwt::Printable(tag_key) + "\" is not a string");
+      }
+      const std::string tag_value(single->as_string());
+      if (tag_key.empty() || tag_key.size() > 128 || !ValidTagText(tag_key, true) ||
+          tag_key.starts_with("aws:")) {
+        return BadTagsClaim("invalid tag key \"" + jwt::Printable(tag_key) +
+                            "\" (1-128 letters, digits, spaces or _.:/=+-@, not aws:)");
+      }
+      if (tag_value.size() > 256 || !ValidTagText(tag_value, false)) {
+        return BadTagsClaim("invalid value for tag \"" + tag_key +
+                            "\" (at most 256 letters, digits, spaces or _.:/=+-@)");
+      }
+      for (const auto& seen : out.tags) {
+        if (AsciiLower(seen.key) == AsciiLower(tag_key)) {
+          return BadTagsClaim("duplicate tag key \"" + tag_key + "\" (keys are case-insensitive)");
+        }
+      }
+      out.tags.push_back({tag_key, tag_value});
+    }
+  }
+  if (const auto* transitive = tags_claim.if_contains("transitive_tag_keys")) {
+    if (!transitive->is_array()) return BadTagsClaim("transitive_tag_keys must be a JSON array");
+    for (const auto& key : transitive->as_array()) {
+      if (!key.is_string()) return BadTagsClaim("transitive_tag_keys must hold strings");
+      const std::string name(key.as_string());
+      bool known = false;
+      for (const auto& tag : out.tags) known |= tag.key == name;
+      if (!known) {
+        return BadTagsClaim("transitive tag key \"" + jwt::Printable(name) +
+                            "\" is not one of the principal_tags");
+      }
+      out.transitive_keys.push_back(name);
+    }
+  }
+  return out;
+}
+
+// The source identity an IdP passes in the token: 2-64 characters of [\w+=,.@-], not "aws:...".
+Result<std::optional<std::string>> ReadSourceIdentity(const boost::json::object& claims) {
+  const boost::json::value* claim = claims.if_contains(kSourceIdentityClaim);
+  if (claim == nullptr) return std::optional<std::string>();
+  const std::string value = claim->is_string() ? std::string(claim->as_string()) : std::string();
+  bool valid = claim->is_string() && value.size() >= 2 && value.size() <= 64 &&
+               !AsciiLower(value).starts_with("aws:");
+  for (unsigned char c : value) {
+    valid = valid && (std::isalnum(c) || std::string_view("_+=,.@-").find(static_cast<char>(c)) !=
+                                             std::string_view::npos);
+  }
+  if (!valid) {
+    return errors::InvalidIdentityToken(
+        "Invalid source identity in the token's \"" + std::string(kSourceIdentityClaim) +
+        "\" claim: it must be a string of 2-64 characters [\\w+=,.@-] not starting with aws:");
+  }
+  return std::optional<std::string>(value);
 }
 
 }  // namespace
@@ -127,6 +239,9 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
     event.pod_uid = kube->pod_uid.value_or("");
   }
 
+  IRSA_TRY(ClaimedSessionTags session_tags, ReadSessionTags(jws.claims));
+  IRSA_TRY(std::optional<std::string> source_identity, ReadSourceIdentity(jws.claims));
+
   IRSA_TRY(auto role, LoadRole(request.role_arn));
   if (!role) {
     return errors::AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity: role " +
@@ -152,17 +267,30 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
     std::string key = issuer.substr(8) + ":amr";
     builder.SetMulti(key, std::move(values));
   }
+  for (const auto& tag : session_tags.tags) builder.RequestTag(tag.key, tag.value);
+  if (!session_tags.transitive_keys.empty()) {
+    builder.SetMulti("sts:TransitiveTagKeys", session_tags.transitive_keys);
+  }
+  if (source_identity) builder.Set("sts:SourceIdentity", *source_identity);
   policy::Request trust_request = builder.Build();
-  trust_request.action = std::string(kAction);
   trust_request.resource = (*role)->role.arn;
   trust_request.principal = policy::RequestPrincipal::WebIdentity(provider->arn);
-  policy::DecisionResult decision = policy::DecideWebIdentityTrust(*(*role)->trust, trust_request);
-  if (!decision.allowed()) {
-    policy::DecisionTrace trace;
-    policy::DecideWebIdentityTrust(*(*role)->trust, trust_request, &trace);
-    std::string why = policy::ExplainDecision(trace);
-    if (why.empty()) why = std::string(decision.reason);
-    return errors::AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity: " + why);
+  // Every action the token implies must be allowed by the trust policy: the assumption itself,
+  // tagging the session when the token carries tags, setting its source identity.
+  std::vector<std::string_view> actions = {kAction};
+  if (!session_tags.tags.empty()) actions.push_back("sts:TagSession");
+  if (source_identity) actions.push_back("sts:SetSourceIdentity");
+  for (std::string_view action : actions) {
+    trust_request.action = std::string(action);
+    policy::DecisionResult decision =
+        policy::DecideWebIdentityTrust(*(*role)->trust, trust_request);
+    if (!decision.allowed()) {
+      policy::DecisionTrace trace;
+      policy::DecideWebIdentityTrust(*(*role)->trust, trust_request, &trace);
+      std::string why = policy::ExplainDecision(trace);
+      if (why.empty()) why = std::string(decision.reason);
+      return errors::AccessDenied("Not authorized to perform " + std::string(action) + ": " + why);
+    }
   }
 
   const int64_t duration = request.duration_seconds.value_or(3600);
@@ -170,8 +298,10 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
     return errors::ValidationError(
         "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
   }
+  size_t tag_bytes = 0;
+  for (const auto& tag : session_tags.tags) tag_bytes += tag.key.size() + tag.value.size();
   IRSA_TRY(std::optional<int64_t> packed,
-           CheckSessionPolicies(account, request.session_policies, 0));
+           CheckSessionPolicies(account, request.session_policies, tag_bytes));
 
   SessionRecord record;
   record.account = account;
@@ -185,6 +315,9 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
   record.audience = audience;
   record.pod_name = event.pod;
   record.pod_uid = event.pod_uid;
+  record.tags = std::move(session_tags.tags);
+  record.transitive_tag_keys = std::move(session_tags.transitive_keys);
+  record.source_identity = source_identity.value_or("");
   IRSA_TRY(IssuedCredentials out, Mint(**role, std::move(record)));
   out.packed_policy_size = packed;
   event.principal = out.assumed_role_arn;

@@ -734,6 +734,79 @@ class WebIdentityErrorsTest(StsTestCase):
 
 # ---- 4. a remote issuer that rotates its keys and then goes down ----
 
+class SessionTagsFromTokenTest(StsTestCase):
+    """Session tags and the source identity an IdP puts in the token (the
+    https://aws.amazon.com/tags and https://aws.amazon.com/source_identity claims)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.kid = REMOTE.keys[0][0]
+        trust = json.loads(web_identity_trust(PROVIDERS["remote"], REMOTE_SUB))
+        trust["Statement"][0]["Action"] = ["sts:AssumeRoleWithWebIdentity", "sts:TagSession",
+                                           "sts:SetSourceIdentity"]
+        create_role("token-tags-role", json.dumps(trust))
+        # Reading roles is allowed only to sessions tagged team=payments.
+        client("iam").put_role_policy(
+            RoleName="token-tags-role", PolicyName="by-tag", PolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "iam:GetRole", "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:PrincipalTag/team": "payments"}}}]}))
+        create_role("no-tag-session-role", web_identity_trust(PROVIDERS["remote"], REMOTE_SUB))
+
+    def token(self, tags=None, source_identity=None):
+        extra = {}
+        if tags is not None:
+            extra["https://aws.amazon.com/tags"] = tags
+        if source_identity is not None:
+            extra["https://aws.amazon.com/source_identity"] = source_identity
+        return REMOTE.sign(self.kid, REMOTE.claims(**extra))
+
+    def test_tags_and_source_identity_reach_the_session(self):
+        out = self.assume_web("token-tags-role", self.token(
+            {"principal_tags": {"team": ["payments"], "env": "prod"},
+             "transitive_tag_keys": ["team"]}, source_identity="alice"))
+        self.assertEqual(out["SourceIdentity"], "alice")
+        self.assertIn("PackedPolicySize", out)  # tags count against the packed size
+        iam = client("iam", creds=out["Credentials"])
+        self.assertEqual(iam.get_role(RoleName="token-tags-role")["Role"]["RoleName"],
+                         "token-tags-role")
+
+        other = self.assume_web("token-tags-role", self.token(
+            {"principal_tags": {"team": ["billing"]}}))
+        self.assertNotIn("SourceIdentity", other)
+        with self.assertRaises(botocore.exceptions.ClientError) as denied:
+            client("iam", creds=other["Credentials"]).get_role(RoleName="token-tags-role")
+        self.assertError(denied, "AccessDenied", 403, "iam:GetRole")
+
+    def test_trust_policy_must_allow_tag_session_and_set_source_identity(self):
+        self.assert_web_denied("no-tag-session-role",
+                               self.token({"principal_tags": {"team": ["payments"]}}),
+                               "AccessDenied", 403, "sts:TagSession")
+        self.assert_web_denied("no-tag-session-role", self.token(source_identity="alice"),
+                               "AccessDenied", 403, "sts:SetSourceIdentity")
+        # Without tags or a source identity the same role is assumed.
+        self.assertIn("Credentials", self.assume_web("no-tag-session-role", self.token()))
+
+    def test_malformed_claims(self):
+        for tags, fragment in (
+                (["team"], "must be a JSON object"),
+                ({"principal_tags": {"team": ["a", "b"]}}, "must be one string"),
+                ({"principal_tags": {"team": 7}}, "is not a string"),
+                ({"principal_tags": {"aws:team": "x"}}, "invalid tag key"),
+                ({"principal_tags": {"team": "x" * 257}}, "invalid value for tag"),
+                ({"principal_tags": {"Team": "a", "team": "b"}}, "duplicate tag key"),
+                ({"principal_tags": {"k%d" % i: "v" for i in range(51)}}, "more than 50"),
+                ({"principal_tags": {"team": "a"}, "transitive_tag_keys": ["env"]},
+                 "is not one of the principal_tags")):
+            with self.subTest(fragment=fragment):
+                self.assert_web_denied("token-tags-role", self.token(tags),
+                                       "InvalidIdentityToken", 400, fragment)
+        for value in ("a", "x" * 65, "aws:me", "bad value", 42):
+            with self.subTest(source_identity=value):
+                self.assert_web_denied("token-tags-role", self.token(source_identity=value),
+                                       "InvalidIdentityToken", 400, "source identity")
+
+
 class RemoteIssuerTest(StsTestCase):
     def test_rotation_and_outage(self):
         self.assertNotIn("error", PRIMED, PRIMED.get("error"))
