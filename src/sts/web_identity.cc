@@ -46,14 +46,13 @@ Error BadTagsClaim(const std::string& why) {
                                       std::string(kTagsClaim) + "\" claim: " + why);
 }
 
-// Tag keys: letters, digits, spaces and _.:/=+-@ (non-ASCII letters allowed), as IAM tags.
-bool ValidTagText(std::string_view text, bool key) {
+// Tag keys and values: letters, digits, spaces and _.:/=+-@ (non-ASCII allowed), as IAM tags.
+bool ValidTagText(std::string_view text) {
   for (unsigned char c : text) {
     if (c >= 0x80 || std::isalnum(c) ||
         std::string_view(" _.:/=+-@").find(static_cast<char>(c)) != std::string_view::npos) {
       continue;
     }
-    (void)key;
     return false;
   }
   return true;
@@ -94,12 +93,12 @@ Result<ClaimedSessionTags> ReadSessionTags(const boost::json::object& claims) {
         return BadTagsClaim("the value of tag \"" + jwt::Printable(tag_key) + "\" is not a string");
       }
       const std::string tag_value(single->as_string());
-      if (tag_key.empty() || tag_key.size() > 128 || !ValidTagText(tag_key, true) ||
+      if (tag_key.empty() || tag_key.size() > 128 || !ValidTagText(tag_key) ||
           tag_key.starts_with("aws:")) {
         return BadTagsClaim("invalid tag key \"" + jwt::Printable(tag_key) +
                             "\" (1-128 letters, digits, spaces or _.:/=+-@, not aws:)");
       }
-      if (tag_value.size() > 256 || !ValidTagText(tag_value, false)) {
+      if (tag_value.size() > 256 || !ValidTagText(tag_value)) {
         return BadTagsClaim("invalid value for tag \"" + tag_key +
                             "\" (at most 256 letters, digits, spaces or _.:/=+-@)");
       }
