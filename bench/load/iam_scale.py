@@ -132,7 +132,9 @@ def main():
     binary = L.irsa_binary(build=not args.no_build)
     result = {"benchmark": "IAM create/get/list roles at scale (boto3)", "machine": L.machine(),
               "irsa_binary": binary, "irsa_build_type": L.build_type(binary)}
-    with L.Irsa(binary, threads=args.server_threads) as srv:
+    # IAM's default RolesPerAccount quota (1000) is raised for the run.
+    quota = ["--quota", "RolesPerAccount=%d" % max(1000, args.roles + 100)]
+    with L.Irsa(binary, threads=args.server_threads, extra_args=quota) as srv:
         result["irsa"] = run(srv.http, args.roles, args.workers, "irsa")
         try:
             result["irsa"]["sqlite_bytes"] = sum(

@@ -76,7 +76,11 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
     return errors::InvalidParameterValue("--store must be sqlite:PATH or postgres://…, got " + url);
   }
 
-  app->iam_ctx_.reset(new iam::ServiceContext{*app->store_, app->clock_, app->random_, {}});
+  iam::Quotas quotas;
+  for (const std::string& setting : o.quotas) {
+    IRSA_RETURN_IF_ERROR(iam::ApplyQuotaSetting(quotas, setting));
+  }
+  app->iam_ctx_.reset(new iam::ServiceContext{*app->store_, app->clock_, app->random_, quotas});
   IRSA_RETURN_IF_ERROR(app->Bootstrap());
   IRSA_TRY(auto ring, sts::LoadOrCreateSessionKeyRing(*app->store_, app->random_));
   app->sessions_ = std::make_unique<sts::SessionTokenCodec>(std::move(ring));

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audit/audit_log.h"
 #include "authz/authorizer.h"
@@ -33,10 +34,11 @@ namespace irsa::cli {
 
 struct AppOptions {
   std::string data_dir = ".data";
-  std::string store_url;        // "" = sqlite:<data_dir>/irsa.db
-  int store_pool_size = 4;      // PostgreSQL connections per node
-  std::string master_key_b64;   // "" = <master_key_file>
-  std::string master_key_file;  // "" = <data_dir>/master.key
+  std::string store_url;            // "" = sqlite:<data_dir>/irsa.db
+  int store_pool_size = 4;          // PostgreSQL connections per node
+  std::vector<std::string> quotas;  // "Name=Value" IAM quota overrides (iam::ApplyQuotaSetting)
+  std::string master_key_b64;       // "" = <master_key_file>
+  std::string master_key_file;      // "" = <data_dir>/master.key
   std::string account_id = "111122223333";
   std::string admin_access_key_id;  // "" = generate once
   std::string admin_secret_access_key;

@@ -289,6 +289,12 @@ void AddServeCommand(CLI::App& app) {
       ->envname("IRSA_STORE_POOL_SIZE")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  serve
+      ->add_option("--quota", options->app.quotas,
+                   "IAM quota override NAME=N, repeatable (e.g. RolesPerAccount=5000; names as in "
+                   "LimitExceeded messages, see README)")
+      ->envname("IRSA_QUOTAS")
+      ->delimiter(',');
   serve->add_option("--master-key", options->app.master_key_b64, "Master key, base64 (32 bytes)")
       ->envname("IRSA_MASTER_KEY");
   serve

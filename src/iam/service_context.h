@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "base/result.h"
 #include "store/store.h"
 
 namespace irsa::iam {
@@ -29,6 +31,16 @@ struct Quotas {
   int64_t thumbprints_per_oidc_provider = 5;
   int64_t tags_per_resource = 50;
 };
+
+// Sets the quota named as AWS names it in LimitExceeded messages and Service Quotas:
+// AccessKeysPerUser, UsersPerAccount, RolesPerAccount, PoliciesPerAccount, ACLSizePerRole,
+// PolicySize, RolePolicySize, UserPolicySize, PoliciesPerRole, PoliciesPerUser,
+// VersionsPerPolicy, OpenIdConnectProvidersPerAccount, ClientIdsPerOpenIdConnectProvider,
+// ThumbprintsPerOpenIdConnectProvider, TagsPerResource (case-insensitive).
+// InvalidParameterValue for an unknown name or a value below 1 (or above 10^9).
+Status SetQuota(Quotas& quotas, std::string_view name, int64_t value);
+// "Name=Value" (as given to `irsa serve --quota`), parsed and applied with SetQuota.
+Status ApplyQuotaSetting(Quotas& quotas, std::string_view setting);
 
 struct ServiceContext {
   store::Store& store;

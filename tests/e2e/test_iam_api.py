@@ -732,5 +732,39 @@ class IamApiTest(unittest.TestCase):
                          "allowed-role")
 
 
+class QuotaFlagTest(unittest.TestCase):
+    """`irsa serve --quota NAME=N` overrides IAM's default quotas."""
+
+    def test_quota_override_is_enforced_and_reported(self):
+        server = fx.IrsaServer(tls=False,
+                               extra_args=["--quota", "RolesPerAccount=2,PoliciesPerRole=1"]).start()
+        try:
+            iam = client(server)
+            for name in ("first", "second"):
+                iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
+            with self.assertRaises(iam.exceptions.LimitExceededException) as ctx:
+                iam.create_role(RoleName="third", AssumeRolePolicyDocument=TRUST)
+            self.assertEqual(ctx.exception.response["Error"]["Message"],
+                             "Cannot exceed quota for RolesPerAccount: 2")
+            arn = iam.create_policy(PolicyName="p", PolicyDocument=POLICY)["Policy"]["Arn"]
+            iam.attach_role_policy(RoleName="first", PolicyArn=arn)
+            arn2 = iam.create_policy(PolicyName="p2", PolicyDocument=POLICY)["Policy"]["Arn"]
+            with self.assertRaises(iam.exceptions.LimitExceededException) as ctx:
+                iam.attach_role_policy(RoleName="first", PolicyArn=arn2)
+            self.assertIn("PoliciesPerRole: 1", ctx.exception.response["Error"]["Message"])
+        finally:
+            server.stop()
+
+    def test_unknown_quota_name_stops_serve_with_a_clear_message(self):
+        server = fx.IrsaServer(tls=False, extra_args=["--quota", "RolesPerAcount=5"])
+        try:
+            with self.assertRaises(RuntimeError) as ctx:
+                server.start()
+        finally:
+            server.stop()
+        self.assertIn("Unknown quota", str(ctx.exception))
+        self.assertIn("RolesPerAccount", str(ctx.exception))
+
+
 if __name__ == "__main__":
     unittest.main()
