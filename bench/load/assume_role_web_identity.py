@@ -4,8 +4,8 @@
 Setup (per algorithm): `irsa cluster create bench-es256 --signing-algorithm ES256` (offline,
 against the running server's data directory), an IAM OIDC provider for the cluster's issuer and a
 role trusting it (boto3), then a pool of --tokens distinct service-account tokens minted with
-`irsa token` (one process per token, run --mint-jobs at a time; irsa's signing keys never leave
-it). The unsigned Query POST bodies go into a Lua table that wrk cycles through.
+`irsa token --count` (split over --mint-jobs processes; irsa's signing keys never leave it).
+The unsigned Query POST bodies go into a Lua table that wrk cycles through.
 
 Measured: wrk -t2 -c64 -d10s (saturation throughput), then -c lowered until the throughput is
 about half of that (wrk2 is not available), reporting p50/p99 there. Prints one JSON object.
@@ -55,12 +55,21 @@ def setup_cluster(srv, iam, alg):
 
 
 def mint_tokens(srv, cluster, n, jobs):
-    def one(_):
+    """n distinct tokens from `irsa token --count`, split over `jobs` parallel processes."""
+    counts = [n // jobs + (1 if i < n % jobs else 0) for i in range(jobs)]
+
+    def batch(count):
+        if count == 0:
+            return []
         return srv.cli("token", "--cluster", cluster, "--namespace", NAMESPACE,
-                       "--service-account", SERVICE_ACCOUNT, "--duration", "3600").strip()
+                       "--service-account", SERVICE_ACCOUNT, "--duration", "3600",
+                       "--count", str(count)).split()
     t0 = time.time()
     with ThreadPoolExecutor(jobs) as ex:
-        tokens = list(ex.map(one, range(n)))
+        tokens = [t for chunk in ex.map(batch, counts) for t in chunk]
+    if len(tokens) != n or len(set(tokens)) != n:
+        raise RuntimeError("expected %d distinct tokens, got %d (%d distinct)" %
+                           (n, len(tokens), len(set(tokens))))
     return tokens, time.time() - t0
 
 

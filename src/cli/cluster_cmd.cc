@@ -96,6 +96,7 @@ void AddTokenCommand(CLI::App& app) {
     std::string cluster, ns = "default", service_account, pod_name, pod_uid, sa_uid;
     std::vector<std::string> audiences;
     int64_t duration = 3600;
+    int count = 1;
   };
   auto args = std::make_shared<TokenArgs>();
   CLI::App* cmd = app.add_subcommand(
@@ -112,26 +113,33 @@ void AddTokenCommand(CLI::App& app) {
   cmd->add_option("--service-account-uid", args->sa_uid, "Service account uid (default: random)");
   cmd->add_option("--pod-name", args->pod_name, "Bind to a pod name (with --pod-uid)");
   cmd->add_option("--pod-uid", args->pod_uid, "Bind to a pod uid");
+  cmd->add_option("--count", args->count,
+                  "Mint this many distinct tokens (each its own jti and, unless "
+                  "--service-account-uid is given, its own uid), one per line")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   cmd->callback([args] {
     Result<std::unique_ptr<App>> app = OpenOffline(args->offline);
     if (!app.ok()) throw CLI::RuntimeError(ReportError("token", app.error()));
-    jwt::ServiceAccountTokenSpec spec;
-    spec.namespace_name = args->ns;
-    spec.service_account_name = args->service_account;
-    spec.service_account_uid =
-        args->sa_uid.empty() ? NewUuid(SystemRandom::Instance()) : args->sa_uid;
-    spec.audiences =
-        args->audiences.empty() ? std::vector<std::string>{"sts.amazonaws.com"} : args->audiences;
-    spec.issued_at = SystemClock::Instance().NowUnixSeconds();
-    spec.lifetime_seconds = args->duration;
-    if (!args->pod_name.empty() || !args->pod_uid.empty()) {
-      spec.pod_name = args->pod_name;
-      spec.pod_uid = args->pod_uid;
+    for (int i = 0; i < args->count; ++i) {
+      jwt::ServiceAccountTokenSpec spec;
+      spec.namespace_name = args->ns;
+      spec.service_account_name = args->service_account;
+      spec.service_account_uid =
+          args->sa_uid.empty() ? NewUuid(SystemRandom::Instance()) : args->sa_uid;
+      spec.audiences =
+          args->audiences.empty() ? std::vector<std::string>{"sts.amazonaws.com"} : args->audiences;
+      spec.issued_at = SystemClock::Instance().NowUnixSeconds();
+      spec.lifetime_seconds = args->duration;
+      if (!args->pod_name.empty() || !args->pod_uid.empty()) {
+        spec.pod_name = args->pod_name;
+        spec.pod_uid = args->pod_uid;
+      }
+      Result<std::string> token = (*app)->clusters().MintServiceAccountToken(
+          args->offline.account_id, args->cluster, std::move(spec));
+      if (!token.ok()) throw CLI::RuntimeError(ReportError("token", token.error()));
+      std::printf("%s\n", token->c_str());
     }
-    Result<std::string> token = (*app)->clusters().MintServiceAccountToken(
-        args->offline.account_id, args->cluster, std::move(spec));
-    if (!token.ok()) throw CLI::RuntimeError(ReportError("token", token.error()));
-    std::printf("%s\n", token->c_str());
   });
 }
 

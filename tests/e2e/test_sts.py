@@ -325,6 +325,28 @@ class WebIdentityClientsTest(StsTestCase):
         iam.put_role_policy(RoleName="app-role", PolicyName="get-target",
                             PolicyDocument=policy_doc("iam:GetRole", role_arn("target-role")))
 
+    def test_irsa_token_count_mints_distinct_usable_tokens(self):
+        out = subprocess.run([fx.binary(), "token", "--data-dir", SERVER.data_dir, "--cluster",
+                              "my-cluster", "--service-account", "my-sa", "--count", "3"],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        tokens = out.stdout.split()
+        self.assertEqual(len(tokens), 3)
+        self.assertEqual(len(set(tokens)), 3)
+        uids = set()
+        for i, token in enumerate(tokens):
+            claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "==="))
+            uids.add(claims["kubernetes.io"]["serviceaccount"]["uid"])
+            got = self.assume_web("app-role", token, session="count-%d" % i)
+            self.assertEqual(got["SubjectFromWebIdentityToken"],
+                             "system:serviceaccount:default:my-sa")
+        self.assertEqual(len(uids), 3)
+        bad = subprocess.run([fx.binary(), "token", "--data-dir", SERVER.data_dir, "--cluster",
+                              "my-cluster", "--service-account", "my-sa", "--count", "0"],
+                             capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("--count", bad.stderr)
+
     def check_result(self, out, session, duration, started):
         self.assertEqual(out["AssumedRoleUser"]["Arn"],
                          "arn:aws:sts::%s:assumed-role/app-role/%s" % (ACCOUNT, session))
