@@ -12,9 +12,26 @@ namespace {
 constexpr std::string_view kTagPattern =
     "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+";
 
-// ASCII: letters, digits, space and _.:/=+-@. Non-ASCII (letters, separators, numbers of other
-// scripts) is accepted when it is well-formed UTF-8.
-bool ValidTagText(std::string_view text) {
+Status ValidateKey(std::string_view key, std::string_view field) {
+  size_t n = Utf8Length(key);
+  if (n < 1) {
+    return ConstraintError(key, field, "Member must have length greater than or equal to 1");
+  }
+  if (n > 128) {
+    return ConstraintError(key, field, "Member must have length less than or equal to 128");
+  }
+  if (!IsValidTagText(key)) return ConstraintError(key, field, kTagPattern);
+  return OkStatus();
+}
+
+Error TooManyTags(int64_t max_tags, std::string_view resource) {
+  return errors::LimitExceeded("Cannot exceed quota for TagsPer" + std::string(resource) + ": " +
+                               std::to_string(max_tags));
+}
+
+}  // namespace
+
+bool IsValidTagText(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
@@ -34,25 +51,6 @@ bool ValidTagText(std::string_view text) {
   return true;
 }
 
-Status ValidateKey(std::string_view key, std::string_view field) {
-  size_t n = Utf8Length(key);
-  if (n < 1) {
-    return ConstraintError(key, field, "Member must have length greater than or equal to 1");
-  }
-  if (n > 128) {
-    return ConstraintError(key, field, "Member must have length less than or equal to 128");
-  }
-  if (!ValidTagText(key)) return ConstraintError(key, field, kTagPattern);
-  return OkStatus();
-}
-
-Error TooManyTags(int64_t max_tags, std::string_view resource) {
-  return errors::LimitExceeded("Cannot exceed quota for TagsPer" + std::string(resource) + ": " +
-                               std::to_string(max_tags));
-}
-
-}  // namespace
-
 Status ValidateTags(const std::vector<Tag>& tags, int64_t max_tags, std::string_view resource) {
   if (static_cast<int64_t>(tags.size()) > max_tags) return TooManyTags(max_tags, resource);
   for (size_t i = 0; i < tags.size(); ++i) {
@@ -62,7 +60,7 @@ Status ValidateTags(const std::vector<Tag>& tags, int64_t max_tags, std::string_
       return ConstraintError(tags[i].value, "tags." + n + ".member.value",
                              "Member must have length less than or equal to 256");
     }
-    if (!ValidTagText(tags[i].value)) {
+    if (!IsValidTagText(tags[i].value)) {
       return ConstraintError(tags[i].value, "tags." + n + ".member.value",
                              "Member must satisfy regular expression pattern: "
                              "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");

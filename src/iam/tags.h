@@ -15,6 +15,10 @@
 
 namespace irsa::iam {
 
+// Tag key/value characters: ASCII letters, digits, space and _.:/=+-@; non-ASCII (letters,
+// separators, numbers of other scripts) when it is well-formed UTF-8. Says nothing of length.
+bool IsValidTagText(std::string_view text);
+
 // Checks one Tag*/Create* tag list: lengths, charset, no duplicate keys (InvalidInput
 // "Duplicate tag keys found. Please note that Tag keys are case insensitive."), and at most
 // `max_tags` entries (LimitExceeded "Cannot exceed quota for TagsPer<resource>: <max>").

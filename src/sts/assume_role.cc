@@ -1,7 +1,5 @@
 // AssumeRole (wire spec §2.3, policy spec §5.5): the caller's identity policies, the role's
 // trust policy, the caller's permissions boundary and session policies, same- and cross-account.
-#include "policy/decision.h"
-#include "policy/trace.h"
 #include "sts/sts_service.h"
 
 namespace irsa::sts {
@@ -28,16 +26,7 @@ Result<IssuedCredentials> StsService::AssumeRole(const authz::Caller& caller,
   event.role = request.role_arn;
   event.session = request.role_session_name;
   event.source_ip = facts.source_ip;
-  Result<IssuedCredentials> result = Assume(caller, facts, request, event);
-  event.allowed = result.ok();
-  if (result.ok()) {
-    event.access_key_id = result->access_key_id;
-  } else {
-    event.error = result.error().code();
-    event.reason = result.error().message();
-  }
-  audit_.Write(event);
-  return result;
+  return Audited(event, Assume(caller, facts, request, event));
 }
 
 Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
@@ -92,13 +81,10 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
   for (std::string_view action : actions) {
     policy::Request decision_request =
         authorizer_.BuildRequest(caller, action, (*role)->role.arn, full);
-    policy::DecisionResult decision = policy::Decide(set, decision_request);
-    if (!decision.allowed()) {
-      policy::DecisionTrace trace;
-      policy::Decide(set, decision_request, &trace);
-      std::string why = policy::ExplainDecision(trace);
-      if (why.empty()) why = std::string(decision.reason);
-      return errors::AccessDenied(authz::DenialMessage(caller, action, (*role)->role.arn, why));
+    std::optional<std::string> why = DenialReason(
+        [&](policy::DecisionTrace* trace) { return policy::Decide(set, decision_request, trace); });
+    if (why) {
+      return errors::AccessDenied(authz::DenialMessage(caller, action, (*role)->role.arn, *why));
     }
   }
 

@@ -125,6 +125,19 @@ Result<std::optional<int64_t>> StsService::CheckSessionPolicies(const std::strin
   return percent;
 }
 
+Result<IssuedCredentials> StsService::Audited(audit::AuditEvent& event,
+                                              Result<IssuedCredentials> result) {
+  event.allowed = result.ok();
+  if (result.ok()) {
+    event.access_key_id = result->access_key_id;
+  } else {
+    event.error = result.error().code();
+    event.reason = result.error().message();
+  }
+  audit_.Write(event);
+  return result;
+}
+
 Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord record) {
   record.access_key_id = NewAccessKeyId(id_prefix::kTemporaryAccessKey, iam_.random);
   record.secret_access_key = NewSecretAccessKey(iam_.random);

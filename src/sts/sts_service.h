@@ -29,7 +29,9 @@
 #include "iam/records.h"
 #include "iam/service_context.h"
 #include "oidc/issuer_keys.h"
+#include "policy/decision.h"
 #include "policy/policy.h"
+#include "policy/trace.h"
 #include "sts/session_token.h"
 
 namespace irsa::sts {
@@ -109,6 +111,9 @@ class StsService {
                                                       const SessionPolicyInput& input,
                                                       size_t tag_bytes);
   Result<IssuedCredentials> Mint(const CachedRole& role, SessionRecord record);
+  // Completes `event` with the outcome (decision, issued key or error), writes it to the audit
+  // log and passes `result` through.
+  Result<IssuedCredentials> Audited(audit::AuditEvent& event, Result<IssuedCredentials> result);
   Result<IssuedCredentials> WebIdentity(const WebIdentityRequest& request,
                                         audit::AuditEvent& event);
   Result<IssuedCredentials> Assume(const authz::Caller& caller, const authz::RequestFacts& facts,
@@ -126,6 +131,18 @@ class StsService {
   std::unordered_map<std::string, std::shared_ptr<const CachedRole>> roles_;  // mu_
   std::unordered_map<std::string, std::optional<iam::OidcProviderRecord>> providers_;  // mu_
 };
+
+// Runs `decide(nullptr)`; when it denies, decides again with a trace (so that only denials pay
+// for tracing) and returns the explanation. nullopt when allowed.
+template <typename Decide>
+std::optional<std::string> DenialReason(Decide decide) {
+  const policy::DecisionResult decision = decide(nullptr);
+  if (decision.allowed()) return std::nullopt;
+  policy::DecisionTrace trace;
+  decide(&trace);
+  std::string why = policy::ExplainDecision(trace);
+  return why.empty() ? std::string(decision.reason) : why;
+}
 
 // "arn:aws:iam::<12 digits>:role/<path/name>" → (account, role name without path).
 Result<std::pair<std::string, std::string>> ParseRoleArn(const std::string& role_arn);

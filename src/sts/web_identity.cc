@@ -2,10 +2,10 @@
 #include <cctype>
 
 #include "base/strings.h"
+#include "iam/tags.h"
+#include "iam/validation.h"
 #include "jwt/claims.h"
 #include "jwt/jws.h"
-#include "policy/decision.h"
-#include "policy/trace.h"
 #include "sts/sts_service.h"
 
 namespace irsa::sts {
@@ -46,18 +46,6 @@ Error BadTagsClaim(const std::string& why) {
                                       std::string(kTagsClaim) + "\" claim: " + why);
 }
 
-// Tag keys and values: letters, digits, spaces and _.:/=+-@ (non-ASCII allowed), as IAM tags.
-bool ValidTagText(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c >= 0x80 || std::isalnum(c) ||
-        std::string_view(" _.:/=+-@").find(static_cast<char>(c)) != std::string_view::npos) {
-      continue;
-    }
-    return false;
-  }
-  return true;
-}
-
 struct ClaimedSessionTags {
   std::vector<authz::SessionTag> tags;
   std::vector<std::string> transitive_keys;
@@ -93,17 +81,18 @@ Result<ClaimedSessionTags> ReadSessionTags(const boost::json::object& claims) {
         return BadTagsClaim("the value of tag \"" + jwt::Printable(tag_key) + "\" is not a string");
       }
       const std::string tag_value(single->as_string());
-      if (tag_key.empty() || tag_key.size() > 128 || !ValidTagText(tag_key) ||
+      const size_t key_length = iam::Utf8Length(tag_key);
+      if (key_length < 1 || key_length > 128 || !iam::IsValidTagText(tag_key) ||
           tag_key.starts_with("aws:")) {
         return BadTagsClaim("invalid tag key \"" + jwt::Printable(tag_key) +
                             "\" (1-128 letters, digits, spaces or _.:/=+-@, not aws:)");
       }
-      if (tag_value.size() > 256 || !ValidTagText(tag_value)) {
+      if (iam::Utf8Length(tag_value) > 256 || !iam::IsValidTagText(tag_value)) {
         return BadTagsClaim("invalid value for tag \"" + tag_key +
                             "\" (at most 256 letters, digits, spaces or _.:/=+-@)");
       }
       for (const auto& seen : out.tags) {
-        if (AsciiLower(seen.key) == AsciiLower(tag_key)) {
+        if (EqualsIgnoreCase(seen.key, tag_key)) {
           return BadTagsClaim("duplicate tag key \"" + tag_key + "\" (keys are case-insensitive)");
         }
       }
@@ -155,16 +144,7 @@ Result<IssuedCredentials> StsService::AssumeRoleWithWebIdentity(const WebIdentit
   event.role = request.role_arn;
   event.session = request.role_session_name;
   event.source_ip = request.source_ip;
-  Result<IssuedCredentials> result = WebIdentity(request, event);
-  event.allowed = result.ok();
-  if (result.ok()) {
-    event.access_key_id = result->access_key_id;
-  } else {
-    event.error = result.error().code();
-    event.reason = result.error().message();
-  }
-  audit_.Write(event);
-  return result;
+  return Audited(event, WebIdentity(request, event));
 }
 
 Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& request,
@@ -281,14 +261,11 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
   if (source_identity) actions.push_back("sts:SetSourceIdentity");
   for (std::string_view action : actions) {
     trust_request.action = std::string(action);
-    policy::DecisionResult decision =
-        policy::DecideWebIdentityTrust(*(*role)->trust, trust_request);
-    if (!decision.allowed()) {
-      policy::DecisionTrace trace;
-      policy::DecideWebIdentityTrust(*(*role)->trust, trust_request, &trace);
-      std::string why = policy::ExplainDecision(trace);
-      if (why.empty()) why = std::string(decision.reason);
-      return errors::AccessDenied("Not authorized to perform " + std::string(action) + ": " + why);
+    std::optional<std::string> why = DenialReason([&](policy::DecisionTrace* trace) {
+      return policy::DecideWebIdentityTrust(*(*role)->trust, trust_request, trace);
+    });
+    if (why) {
+      return errors::AccessDenied("Not authorized to perform " + std::string(action) + ": " + *why);
     }
   }
 
