@@ -8,6 +8,9 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 #include <boost/asio.hpp>
@@ -27,7 +30,8 @@ using tcp = asio::ip::tcp;
 constexpr std::string_view kMount = "/k8s/prod";
 
 // A minimal HTTP/1.1 server: one thread per connection, keep-alive, strips kMount and forwards
-// to KubeApi::Handle.
+// to KubeApi::Handle. The destructor shuts every connection down and joins its thread, so no
+// connection outlives the io_context its socket belongs to.
 class LoopbackServer {
  public:
   explicit LoopbackServer(KubeApi& api)
@@ -42,6 +46,13 @@ class LoopbackServer {
     tcp::socket s(io_);
     s.connect({asio::ip::make_address("127.0.0.1"), port_}, ec);
     thread_.join();
+    // Only this thread touches connections_ now. A connection's socket stays open until its
+    // thread has been joined, so shutdown(2) always reaches the right descriptor and wakes a
+    // blocking read.
+    for (Connection& connection : connections_) {
+      ::shutdown(connection.socket->native_handle(), SHUT_RDWR);
+      connection.thread.join();
+    }
   }
   unsigned short port() const { return port_; }
 
@@ -52,10 +63,13 @@ class LoopbackServer {
       boost::system::error_code ec;
       acceptor_.accept(socket, ec);
       if (ec || stopping_) break;
-      std::thread([this, s = std::move(socket)]() mutable { Serve(std::move(s)); }).detach();
+      auto owned = std::make_unique<tcp::socket>(std::move(socket));
+      tcp::socket& served = *owned;
+      connections_.push_back(
+          Connection{std::move(owned), std::thread([this, &served] { Serve(served); })});
     }
   }
-  void Serve(tcp::socket socket) {
+  void Serve(tcp::socket& socket) {
     beast::flat_buffer buffer;
     while (true) {
       http::request<http::string_body> req;
@@ -94,12 +108,18 @@ class LoopbackServer {
     return s;
   }
 
+  struct Connection {
+    std::unique_ptr<tcp::socket> socket;  // closed only after `thread` has been joined
+    std::thread thread;
+  };
+
   KubeApi& api_;
   asio::io_context io_;
   tcp::acceptor acceptor_;
   unsigned short port_ = 0;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
+  std::vector<Connection> connections_;  // touched by the accept thread, then the destructor
 };
 
 struct CommandResult {
