@@ -1,15 +1,29 @@
 #include "base/ids.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <span>
 
 namespace irsa {
 namespace {
 
+// Uniform characters from `alphabet` (1..256 characters). One byte per character, rejecting the
+// bytes that would bias the modulo: for alphabets whose size divides 256 none is rejected, and the
+// result is the same as drawing each character with Random::Below.
 std::string RandomChars(std::string_view alphabet, size_t n, Random& random) {
-  std::string out;
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) out += alphabet[random.Below(alphabet.size())];
+  const unsigned size = static_cast<unsigned>(alphabet.size());
+  const unsigned limit = 256 - 256 % size;
+  std::string out(n, '\0');
+  uint8_t bytes[64];
+  size_t filled = 0;
+  while (filled < n) {
+    const size_t want = std::min(n - filled, sizeof bytes);
+    random.Fill(std::span<uint8_t>(bytes, want));
+    for (size_t i = 0; i < want; ++i) {
+      if (bytes[i] < limit) out[filled++] = alphabet[bytes[i] % size];
+    }
+  }
   return out;
 }
 

@@ -22,15 +22,14 @@ bool IsBase64UrlChar(char c) {
 
 Result<std::string> DecodeSegment(std::string_view segment, std::string_view what) {
   if (segment.empty()) return Malformed(std::string(what) + " segment is empty");
+  std::optional<std::string> bytes = Base64UrlDecode(segment);
+  if (bytes) return std::move(*bytes);
+  // The decoder rejects padding and foreign characters; say which it was.
   for (char c : segment) {
     if (c == '=') return Malformed(std::string(what) + " segment has base64 padding");
-    if (!IsBase64UrlChar(c)) {
-      return Malformed(std::string(what) + " segment is not base64url");
-    }
+    if (!IsBase64UrlChar(c)) return Malformed(std::string(what) + " segment is not base64url");
   }
-  std::optional<std::string> bytes = Base64UrlDecode(segment);
-  if (!bytes) return Malformed(std::string(what) + " segment is not valid base64url");
-  return std::move(*bytes);
+  return Malformed(std::string(what) + " segment is not valid base64url");
 }
 
 Result<std::optional<std::string>> OptionalString(const boost::json::object& header,

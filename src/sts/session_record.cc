@@ -8,7 +8,78 @@ namespace irsa::sts {
 namespace json = boost::json;
 namespace {
 
-constexpr int64_t kFormatVersion = 1;
+constexpr int64_t kJsonFormat = 1;
+constexpr uint8_t kBinaryFormat = 2;
+
+struct RecordWriter {
+  std::string out;
+
+  RecordWriter() { out.reserve(512); }
+  void Count(uint64_t n) {
+    while (n >= 0x80) {
+      out.push_back(static_cast<char>((n & 0x7F) | 0x80));
+      n >>= 7;
+    }
+    out.push_back(static_cast<char>(n));
+  }
+  void String(std::string_view s) {
+    Count(s.size());
+    out.append(s);
+  }
+  void Strings(const std::vector<std::string>& list) {
+    Count(list.size());
+    for (const auto& s : list) String(s);
+  }
+  void Time(int64_t t) {
+    const uint64_t u = static_cast<uint64_t>(t);
+    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(u >> shift));
+  }
+};
+
+// Every read fails (returns false) instead of running past the end.
+struct RecordReader {
+  std::string_view in;
+
+  bool Byte(uint8_t& b) {
+    if (in.empty()) return false;
+    b = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    return true;
+  }
+  bool Count(uint64_t& n) {
+    n = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      uint8_t b = 0;
+      if (!Byte(b)) return false;
+      n |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) return n <= in.size();  // no count can exceed the bytes left
+    }
+    return false;
+  }
+  bool String(std::string& s) {
+    uint64_t n = 0;
+    if (!Count(n)) return false;
+    s.assign(in.substr(0, n));
+    in.remove_prefix(n);
+    return true;
+  }
+  bool Strings(std::vector<std::string>& list) {
+    uint64_t n = 0;
+    if (!Count(n)) return false;
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!String(list.emplace_back())) return false;
+    }
+    return true;
+  }
+  bool Time(int64_t& t) {
+    if (in.size() < 8) return false;
+    uint64_t u = 0;
+    for (int i = 0; i < 8; ++i) u = (u << 8) | static_cast<uint8_t>(in[i]);
+    in.remove_prefix(8);
+    t = static_cast<int64_t>(u);
+    return true;
+  }
+};
 
 std::string Str(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
@@ -28,12 +99,6 @@ std::vector<std::string> Strings(const json::object& o, const char* key) {
     if (s.is_string()) out.emplace_back(s.as_string());
   }
   return out;
-}
-
-json::array ToArray(const std::vector<std::string>& values) {
-  json::array a;
-  for (const auto& s : values) a.emplace_back(json::string(s));
-  return a;
 }
 
 }  // namespace
@@ -63,34 +128,75 @@ authz::Caller SessionRecord::ToCaller() const {
   return caller;
 }
 
+// Format 2 (binary; what this version writes): the byte 0x02, then every field in the order below.
+// A string is a LEB128 length and its bytes; a list is a LEB128 count and its strings; a time is
+// 8 bytes big-endian two's complement; the last byte holds the flags (bit 0: chained).
 std::string SerializeSessionRecord(const SessionRecord& r) {
-  json::array tags;
-  for (const auto& t : r.tags)
-    tags.push_back(json::array{json::string(t.key), json::string(t.value)});
-  json::object o{{"v", kFormatVersion}, {"akid", r.access_key_id}, {"sk", r.secret_access_key},
-                 {"acct", r.account},   {"rn", r.role_name},       {"rid", r.role_id},
-                 {"rarn", r.role_arn},  {"sn", r.session_name},    {"iat", r.issued_at},
-                 {"exp", r.expires_at}};
-  if (!r.session_policy.empty()) o["pol"] = r.session_policy;
-  if (!r.session_policy_arns.empty()) o["parns"] = ToArray(r.session_policy_arns);
-  if (!tags.empty()) o["tags"] = std::move(tags);
-  if (!r.transitive_tag_keys.empty()) o["ttk"] = ToArray(r.transitive_tag_keys);
-  if (!r.source_identity.empty()) o["si"] = r.source_identity;
-  if (!r.federated_provider.empty()) o["fp"] = r.federated_provider;
-  if (!r.subject.empty()) o["sub"] = r.subject;
-  if (!r.audience.empty()) o["aud"] = r.audience;
-  if (!r.pod_name.empty()) o["pod"] = r.pod_name;
-  if (!r.pod_uid.empty()) o["poduid"] = r.pod_uid;
-  if (r.chained) o["chain"] = true;
-  return json::serialize(o);
+  RecordWriter w;
+  w.out.push_back(static_cast<char>(kBinaryFormat));
+  for (const std::string* field : {&r.access_key_id, &r.secret_access_key, &r.account, &r.role_name,
+                                   &r.role_id, &r.role_arn, &r.session_name}) {
+    w.String(*field);
+  }
+  w.Time(r.issued_at);
+  w.Time(r.expires_at);
+  w.String(r.session_policy);
+  w.Strings(r.session_policy_arns);
+  w.Count(r.tags.size());
+  for (const auto& tag : r.tags) {
+    w.String(tag.key);
+    w.String(tag.value);
+  }
+  w.Strings(r.transitive_tag_keys);
+  for (const std::string* field : {&r.source_identity, &r.federated_provider, &r.subject,
+                                   &r.audience, &r.pod_name, &r.pod_uid}) {
+    w.String(*field);
+  }
+  w.out.push_back(static_cast<char>(r.chained ? 1 : 0));
+  return std::move(w.out);
 }
 
-Result<SessionRecord> ParseSessionRecord(std::string_view bytes) {
+namespace {
+
+Error InvalidRecord() {
+  return errors::InvalidClientTokenId("The security token included in the request is invalid.");
+}
+
+Result<SessionRecord> ParseBinaryRecord(std::string_view bytes) {
+  RecordReader rd{bytes.substr(1)};
+  SessionRecord r;
+  bool ok = true;
+  for (std::string* field : {&r.access_key_id, &r.secret_access_key, &r.account, &r.role_name,
+                             &r.role_id, &r.role_arn, &r.session_name}) {
+    ok = ok && rd.String(*field);
+  }
+  ok = ok && rd.Time(r.issued_at) && rd.Time(r.expires_at) && rd.String(r.session_policy) &&
+       rd.Strings(r.session_policy_arns);
+  uint64_t tag_count = 0;
+  ok = ok && rd.Count(tag_count);
+  for (uint64_t i = 0; ok && i < tag_count; ++i) {
+    authz::SessionTag tag;
+    ok = rd.String(tag.key) && rd.String(tag.value);
+    r.tags.push_back(std::move(tag));
+  }
+  ok = ok && rd.Strings(r.transitive_tag_keys);
+  for (std::string* field : {&r.source_identity, &r.federated_provider, &r.subject, &r.audience,
+                             &r.pod_name, &r.pod_uid}) {
+    ok = ok && rd.String(*field);
+  }
+  uint8_t flags = 0;
+  ok = ok && rd.Byte(flags) && rd.in.empty() && flags <= 1;
+  if (!ok) return InvalidRecord();
+  r.chained = flags & 1;
+  return r;
+}
+
+// Format 1 (JSON), written by earlier versions; still opened so that sessions minted before an
+// upgrade keep working until they expire.
+Result<SessionRecord> ParseJsonRecord(std::string_view bytes) {
   boost::system::error_code ec;
   json::value v = json::parse(bytes, ec);
-  if (ec || !v.is_object() || Int(v.as_object(), "v") != kFormatVersion) {
-    return errors::InvalidClientTokenId("The security token included in the request is invalid.");
-  }
+  if (ec || !v.is_object() || Int(v.as_object(), "v") != kJsonFormat) return InvalidRecord();
   const json::object& o = v.as_object();
   SessionRecord r;
   r.access_key_id = Str(o, "akid");
@@ -121,8 +227,21 @@ Result<SessionRecord> ParseSessionRecord(std::string_view bytes) {
   r.pod_name = Str(o, "pod");
   r.pod_uid = Str(o, "poduid");
   if (const json::value* c = o.if_contains("chain"); c && c->is_bool()) r.chained = c->as_bool();
-  if (r.access_key_id.empty() || r.secret_access_key.empty() || r.account.empty()) {
-    return errors::InvalidClientTokenId("The security token included in the request is invalid.");
+  return r;
+}
+
+}  // namespace
+
+Result<SessionRecord> ParseSessionRecord(std::string_view bytes) {
+  Result<SessionRecord> r = InvalidRecord();
+  if (!bytes.empty() && static_cast<uint8_t>(bytes[0]) == kBinaryFormat) {
+    r = ParseBinaryRecord(bytes);
+  } else if (!bytes.empty() && bytes[0] == '{') {
+    r = ParseJsonRecord(bytes);
+  }
+  if (!r.ok()) return r;
+  if (r->access_key_id.empty() || r->secret_access_key.empty() || r->account.empty()) {
+    return InvalidRecord();
   }
   return r;
 }
