@@ -62,6 +62,31 @@ TEST(Aead, WrongKeyAadOrTruncationFails) {
   EXPECT_FALSE(AeadOpen(key, sealed + "x", "ctx").ok());
 }
 
+// Each thread keeps one keyed context per direction: switching keys, failing authentication and
+// then opening a good message again must all behave as if every call started afresh.
+TEST(Aead, AlternatingKeysAndFailuresDoNotLeakState) {
+  SeededRandom random(11);
+  const std::string key_a = random.Bytes(32), key_b = random.Bytes(32);
+  for (int round = 0; round < 3; ++round) {
+    auto sealed_a = AeadSeal(key_a, "message a", "aad", random);
+    auto sealed_b = AeadSeal(key_b, "message b", "aad", random);
+    ASSERT_TRUE(sealed_a.ok() && sealed_b.ok());
+    EXPECT_EQ(*AeadOpen(key_a, *sealed_a, "aad"), "message a");
+    EXPECT_FALSE(AeadOpen(key_b, *sealed_a, "aad").ok());
+    std::string tampered = *sealed_b;
+    tampered[kAeadNonceSize] ^= 1;
+    EXPECT_FALSE(AeadOpen(key_b, tampered, "aad").ok());
+    EXPECT_EQ(*AeadOpen(key_b, *sealed_b, "aad"), "message b");
+    EXPECT_FALSE(AeadOpen(key_b, *sealed_b, "other aad").ok());
+    EXPECT_EQ(*AeadOpen(key_a, *sealed_a, "aad"), "message a");
+    // Long messages cross the GHASH block boundary with leftovers from the previous message.
+    const std::string long_text(1000 + round, 'x');
+    auto sealed_long = AeadSeal(key_a, long_text, "a", random);
+    ASSERT_TRUE(sealed_long.ok());
+    EXPECT_EQ(*AeadOpen(key_a, *sealed_long, "a"), long_text);
+  }
+}
+
 TEST(Aead, RejectsBadKeySize) {
   SeededRandom random(1);
   auto sealed = AeadSeal("short", "x", "", random);
