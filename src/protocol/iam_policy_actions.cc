@@ -6,25 +6,16 @@
 
 #include "base/arn.h"
 #include "iam/attachments.h"
-#include "iam/inline_policies.h"
 #include "iam/policies.h"
 #include "iam/records.h"
 #include "iam/service_context.h"
-#include "iam/users.h"
+#include "protocol/iam_adapters.h"
 #include "protocol/iam_xml.h"
 #include "protocol/query_api.h"
 #include "protocol/validation.h"
 
 namespace irsa::protocol {
 namespace {
-
-void CheckDocument(Validator& v, std::string_view member, std::string_view document) {
-  v.Length(member, document, 1, 131072).Pattern(member, document, patterns::kPolicyDocument);
-}
-
-void CheckPolicyName(Validator& v, std::string_view name) {
-  v.Length("PolicyName", name, 1, 128).Pattern("PolicyName", name, patterns::kNameChars);
-}
 
 // "Member must satisfy enum value set: [A, B]" unless `value` is one of `allowed`.
 void CheckEnum(Validator& v, std::string_view member, std::optional<std::string_view> value,
@@ -40,14 +31,6 @@ void CheckEnum(Validator& v, std::string_view member, std::optional<std::string_
 }
 
 // PolicyArn, the first member of most operations here.
-Result<std::string> ReadPolicyArn(const QueryCall& call) {
-  IRSA_TRY(std::string_view arn, call.params.Require("PolicyArn"));
-  Validator v;
-  v.Length("PolicyArn", arn, 20, 2048);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  return std::string(arn);
-}
-
 // PolicyArn + VersionId.
 Result<std::pair<std::string, std::string>> ReadPolicyVersion(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadPolicyArn(call));
@@ -281,122 +264,6 @@ Result<HttpResponse> ListEntitiesForPolicy(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
-// ---- Users' managed and inline policies ----
-
-// UserName (userNameType 1-64 for attachments, existingUserNameType 1-128 for inline policies).
-Result<std::string> ReadUserName(const QueryCall& call, size_t max_length) {
-  IRSA_TRY(std::string_view name, call.params.Require("UserName"));
-  Validator v;
-  v.Length("UserName", name, 1, max_length).Pattern("UserName", name, patterns::kNameChars);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  return std::string(name);
-}
-
-// The ARN of the user an action is about, for authorization (with its real path when known).
-std::string UserResource(const QueryCall& call, const std::string& name) {
-  auto user = iam::GetUser(*call.services.iam, call.account(), name);
-  if (user.ok()) return user->arn;
-  return iam::UserArn(call.account(), "/", name);
-}
-
-Result<std::pair<std::string, std::string>> ReadUserAndPolicyArn(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadUserName(call, 64));
-  IRSA_TRY(std::string arn, ReadPolicyArn(call));
-  return std::make_pair(std::move(name), std::move(arn));
-}
-
-Result<HttpResponse> AttachUserPolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadUserAndPolicyArn(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:AttachUserPolicy", UserResource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(
-      iam::AttachUserPolicy(*call.services.iam, call.account(), input.first, input.second));
-  return call.Empty();
-}
-
-Result<HttpResponse> DetachUserPolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadUserAndPolicyArn(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DetachUserPolicy", UserResource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(
-      iam::DetachUserPolicy(*call.services.iam, call.account(), input.first, input.second));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListAttachedUserPolicies(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadUserName(call, 64));
-  std::optional<std::string_view> prefix = call.params.Get("PathPrefix");
-  Validator v;
-  v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPolicyPath);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListAttachedUserPolicies", UserResource(call, name)));
-  IRSA_TRY(auto page, iam::ListAttachedUserPolicies(*call.services.iam, call.account(), name,
-                                                    std::string(prefix.value_or("")), paging.marker,
-                                                    paging.max_items));
-  XmlWriter w = call.Writer();
-  w.Open("AttachedPolicies");
-  for (const auto& attachment : page.items) {
-    w.Member()
-        .Element("PolicyName", attachment.policy_name)
-        .Element("PolicyArn", attachment.policy_arn)
-        .Close();
-  }
-  w.Close();
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
-Result<std::pair<std::string, std::string>> ReadUserAndPolicyName(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadUserName(call, 128));
-  IRSA_TRY(std::string_view policy_name, call.params.Require("PolicyName"));
-  Validator v;
-  CheckPolicyName(v, policy_name);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  return std::make_pair(std::move(name), std::string(policy_name));
-}
-
-Result<HttpResponse> PutUserPolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadUserAndPolicyName(call));
-  IRSA_TRY(std::string_view document, call.params.Require("PolicyDocument"));
-  Validator v;
-  CheckDocument(v, "PolicyDocument", document);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:PutUserPolicy", UserResource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(iam::PutUserPolicy(*call.services.iam, call.account(), input.first,
-                                          input.second, std::string(document)));
-  return call.Empty();
-}
-
-Result<HttpResponse> GetUserPolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadUserAndPolicyName(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetUserPolicy", UserResource(call, input.first)));
-  IRSA_TRY(iam::InlinePolicyResult result,
-           iam::GetUserPolicy(*call.services.iam, call.account(), input.first, input.second));
-  XmlWriter w = call.Writer();
-  w.Element("UserName", result.entity_name).Element("PolicyName", result.policy.name);
-  WritePolicyDocument(w, "PolicyDocument", result.policy.document);
-  return w.Finish(call.http.request_id);
-}
-
-Result<HttpResponse> ListUserPolicies(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadUserName(call, 128));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListUserPolicies", UserResource(call, name)));
-  IRSA_TRY(auto page, iam::ListUserPolicies(*call.services.iam, call.account(), name, paging.marker,
-                                            paging.max_items));
-  XmlWriter w = call.Writer();
-  w.StringList("PolicyNames", page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
-Result<HttpResponse> DeleteUserPolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadUserAndPolicyName(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteUserPolicy", UserResource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(
-      iam::DeleteUserPolicy(*call.services.iam, call.account(), input.first, input.second));
-  return call.Empty();
-}
-
 // ---- GetAccountSummary: usage counts and the configured quotas ----
 
 Result<HttpResponse> GetAccountSummary(const QueryCall& call) {
@@ -453,13 +320,6 @@ void RegisterIamPolicyActions(QueryActionTable& iam) {
   iam["UntagPolicy"] = {UntagPolicy};
   iam["ListPolicyTags"] = {ListPolicyTags};
   iam["ListEntitiesForPolicy"] = {ListEntitiesForPolicy};
-  iam["AttachUserPolicy"] = {AttachUserPolicy};
-  iam["DetachUserPolicy"] = {DetachUserPolicy};
-  iam["ListAttachedUserPolicies"] = {ListAttachedUserPolicies};
-  iam["PutUserPolicy"] = {PutUserPolicy};
-  iam["GetUserPolicy"] = {GetUserPolicy};
-  iam["ListUserPolicies"] = {ListUserPolicies};
-  iam["DeleteUserPolicy"] = {DeleteUserPolicy};
   iam["GetAccountSummary"] = {GetAccountSummary};
   RegisterIamSimulationActions(iam);
 }

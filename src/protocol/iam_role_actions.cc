@@ -1,15 +1,15 @@
-// IAM roles, their trust policies, tags, permissions boundaries, managed-policy attachments and
-// inline policies over the Query protocol (wire spec §3.5, §3.6).
+// IAM roles, their trust policies, tags and permissions boundaries over the Query protocol (wire
+// spec §3.5). Their managed-policy attachments and inline policies:
+// iam_principal_policy_actions.cc.
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/arn.h"
 #include "base/log.h"
-#include "iam/attachments.h"
-#include "iam/inline_policies.h"
 #include "iam/lookup.h"
 #include "iam/roles.h"
+#include "protocol/iam_adapters.h"
 #include "protocol/iam_xml.h"
 #include "protocol/query_api.h"
 #include "protocol/validation.h"
@@ -17,39 +17,12 @@
 namespace irsa::protocol {
 namespace {
 
-void CheckRoleName(Validator& v, std::string_view name) {
-  v.Length("RoleName", name, 1, 64).Pattern("RoleName", name, patterns::kNameChars);
-}
-
-void CheckPolicyName(Validator& v, std::string_view name) {
-  v.Length("PolicyName", name, 1, 128).Pattern("PolicyName", name, patterns::kNameChars);
-}
-
-void CheckDocument(Validator& v, std::string_view member, std::string_view document) {
-  v.Length(member, document, 1, 131072).Pattern(member, document, patterns::kPolicyDocument);
-}
-
 void CheckDescription(Validator& v, std::optional<std::string_view> description) {
   v.Length("Description", description, 0, 1000)
       .Pattern("Description", description, patterns::kDescription);
 }
 
 // RoleName is the first member of every operation below: required and validated.
-Result<std::string> ReadRoleName(const QueryCall& call) {
-  IRSA_TRY(std::string_view name, call.params.Require("RoleName"));
-  Validator v;
-  CheckRoleName(v, name);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  return std::string(name);
-}
-
-// The ARN of the role an action is about, for authorization (with its real path when known).
-std::string RoleResource(const QueryCall& call, const std::string& name) {
-  auto role = iam::GetRole(*call.services.iam, call.account(), name);
-  if (role.ok()) return role->arn;
-  return iam::RoleArn(call.account(), "/", name);
-}
-
 // Trust-policy lint findings have no place on the wire: they go to the log, with the role ARN.
 void LogTrustWarnings(const std::string& role_arn,
                       const std::vector<policy::LintWarning>& warnings) {
@@ -233,109 +206,6 @@ Result<HttpResponse> DeleteRolePermissionsBoundary(const QueryCall& call) {
   return call.Empty();
 }
 
-// RoleName + PolicyArn (AttachRolePolicy, DetachRolePolicy).
-Result<std::pair<std::string, std::string>> ReadRoleAndPolicyArn(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadRoleName(call));
-  IRSA_TRY(std::string_view arn, call.params.Require("PolicyArn"));
-  Validator v;
-  v.Length("PolicyArn", arn, 20, 2048);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  return std::make_pair(std::move(name), std::string(arn));
-}
-
-Result<HttpResponse> AttachRolePolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadRoleAndPolicyArn(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:AttachRolePolicy", RoleResource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(
-      iam::AttachRolePolicy(*call.services.iam, call.account(), input.first, input.second));
-  return call.Empty();
-}
-
-Result<HttpResponse> DetachRolePolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadRoleAndPolicyArn(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DetachRolePolicy", RoleResource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(
-      iam::DetachRolePolicy(*call.services.iam, call.account(), input.first, input.second));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListAttachedRolePolicies(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadRoleName(call));
-  std::optional<std::string_view> prefix = call.params.Get("PathPrefix");
-  Validator v;
-  v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPolicyPath);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListAttachedRolePolicies", RoleResource(call, name)));
-  IRSA_TRY(auto page, iam::ListAttachedRolePolicies(*call.services.iam, call.account(), name,
-                                                    std::string(prefix.value_or("")), paging.marker,
-                                                    paging.max_items));
-  XmlWriter w = call.Writer();
-  w.Open("AttachedPolicies");
-  for (const auto& attachment : page.items) {
-    w.Member()
-        .Element("PolicyName", attachment.policy_name)
-        .Element("PolicyArn", attachment.policy_arn)
-        .Close();
-  }
-  w.Close();
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
-// RoleName + PolicyName (Get/DeleteRolePolicy; PutRolePolicy adds the document).
-Result<std::pair<std::string, std::string>> ReadRoleAndPolicyName(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadRoleName(call));
-  IRSA_TRY(std::string_view policy_name, call.params.Require("PolicyName"));
-  Validator v;
-  CheckPolicyName(v, policy_name);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  return std::make_pair(std::move(name), std::string(policy_name));
-}
-
-Result<HttpResponse> PutRolePolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadRoleAndPolicyName(call));
-  IRSA_TRY(std::string_view document, call.params.Require("PolicyDocument"));
-  Validator v;
-  CheckDocument(v, "PolicyDocument", document);
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:PutRolePolicy", RoleResource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(iam::PutRolePolicy(*call.services.iam, call.account(), input.first,
-                                          input.second, std::string(document)));
-  return call.Empty();
-}
-
-Result<HttpResponse> GetRolePolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadRoleAndPolicyName(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetRolePolicy", RoleResource(call, input.first)));
-  IRSA_TRY(iam::InlinePolicyResult result,
-           iam::GetRolePolicy(*call.services.iam, call.account(), input.first, input.second));
-  XmlWriter w = call.Writer();
-  w.Element("RoleName", result.entity_name).Element("PolicyName", result.policy.name);
-  WritePolicyDocument(w, "PolicyDocument", result.policy.document);
-  return w.Finish(call.http.request_id);
-}
-
-Result<HttpResponse> ListRolePolicies(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadRoleName(call));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListRolePolicies", RoleResource(call, name)));
-  IRSA_TRY(auto page, iam::ListRolePolicies(*call.services.iam, call.account(), name, paging.marker,
-                                            paging.max_items));
-  XmlWriter w = call.Writer();
-  w.StringList("PolicyNames", page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
-Result<HttpResponse> DeleteRolePolicy(const QueryCall& call) {
-  IRSA_TRY(auto input, ReadRoleAndPolicyName(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteRolePolicy", RoleResource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(
-      iam::DeleteRolePolicy(*call.services.iam, call.account(), input.first, input.second));
-  return call.Empty();
-}
-
 }  // namespace
 
 void RegisterIamRoleActions(QueryActionTable& iam) {
@@ -351,13 +221,6 @@ void RegisterIamRoleActions(QueryActionTable& iam) {
   iam["ListRoleTags"] = {ListRoleTags};
   iam["PutRolePermissionsBoundary"] = {PutRolePermissionsBoundary};
   iam["DeleteRolePermissionsBoundary"] = {DeleteRolePermissionsBoundary};
-  iam["AttachRolePolicy"] = {AttachRolePolicy};
-  iam["DetachRolePolicy"] = {DetachRolePolicy};
-  iam["ListAttachedRolePolicies"] = {ListAttachedRolePolicies};
-  iam["PutRolePolicy"] = {PutRolePolicy};
-  iam["GetRolePolicy"] = {GetRolePolicy};
-  iam["ListRolePolicies"] = {ListRolePolicies};
-  iam["DeleteRolePolicy"] = {DeleteRolePolicy};
 }
 
 }  // namespace irsa::protocol

@@ -2,6 +2,7 @@
 #include "base/arn.h"
 #include "iam/access_keys.h"
 #include "iam/users.h"
+#include "protocol/iam_adapters.h"
 #include "protocol/iam_xml.h"
 #include "protocol/query_api.h"
 #include "protocol/validation.h"
@@ -44,14 +45,6 @@ Result<std::string> TargetUserName(const QueryCall& call, size_t max_length) {
       return errors::ValidationError(
           "Must specify userName when calling with non-User credentials");
   }
-}
-
-// The ARN of the user an action is about, for authorization (with its real path when known).
-std::string UserResource(const QueryCall& call, const std::string& user_name) {
-  if (user_name.empty()) return IamArn(call.account(), "root");
-  auto user = iam::GetUser(*call.services.iam, call.account(), user_name);
-  if (user.ok()) return user->arn;
-  return iam::UserArn(call.account(), "/", user_name);
 }
 
 Result<HttpResponse> CreateUser(const QueryCall& call) {

@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "protocol/error_render.h"
+#include "protocol/iam_adapters.h"
 
 namespace irsa::protocol {
 namespace {
@@ -26,6 +27,7 @@ Router::Router(const Authenticator& authn, QueryServices services, RouterOptions
   RegisterIamUserActions(iam_actions_);
   RegisterIamRoleActions(iam_actions_);
   RegisterIamPolicyActions(iam_actions_);
+  RegisterIamPrincipalPolicyActions(iam_actions_);
   RegisterIamOidcActions(iam_actions_);
   RegisterStsActions(sts_actions_);
 }

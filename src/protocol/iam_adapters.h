@@ -1,0 +1,41 @@
+// Pieces shared by the IAM Query adapters (iam_*_actions.cc): model checks of common members,
+// readers of the RoleName / UserName / PolicyArn parameters, and the ARN an action about a role
+// or user is authorized against.
+//
+// All functions are stateless; the readers return ValidationError in AWS's message shape.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "protocol/query_api.h"
+#include "protocol/validation.h"
+
+namespace irsa::protocol {
+
+// policyNameType: 1-128 characters of [\w+=,.@-].
+void CheckPolicyName(Validator& v, std::string_view name);
+// policyDocumentType: 1-131072 characters of the model's document pattern.
+void CheckDocument(Validator& v, std::string_view member, std::string_view document);
+// roleNameType: 1-64 characters of [\w+=,.@-].
+void CheckRoleName(Validator& v, std::string_view name);
+
+// Required PolicyArn (arnType, 20-2048).
+Result<std::string> ReadPolicyArn(const QueryCall& call);
+// Required RoleName (roleNameType).
+Result<std::string> ReadRoleName(const QueryCall& call);
+// Required UserName: userNameType (1-64) or existingUserNameType (1-128), as the action's model
+// says.
+Result<std::string> ReadUserName(const QueryCall& call, size_t max_length);
+
+// The ARN of the role / user an action is about, with its real path when the entity exists (a
+// policy may name the path); "" as the user name means the account's root user.
+std::string RoleResource(const QueryCall& call, const std::string& role_name);
+std::string UserResource(const QueryCall& call, const std::string& user_name);
+
+// Attach/Detach/ListAttached{Role,User}Policies and Put/Get/List/Delete{Role,User}Policy.
+void RegisterIamPrincipalPolicyActions(QueryActionTable& iam);
+
+}  // namespace irsa::protocol

@@ -1,0 +1,253 @@
+// Managed-policy attachments and inline policies of roles and users over the Query protocol (wire
+// spec §3.6). The seven actions are the same for both kinds of principal but for the parameter
+// and element names, the name's length limits, the resource ARN and the iam:: functions: each is
+// written once, over a PrincipalKind.
+#include <string>
+#include <utility>
+
+#include "base/arn.h"
+#include "iam/attachments.h"
+#include "iam/inline_policies.h"
+#include "iam/lookup.h"
+#include "iam/roles.h"
+#include "iam/users.h"
+#include "protocol/iam_adapters.h"
+#include "protocol/iam_xml.h"
+
+namespace irsa::protocol {
+
+void CheckPolicyName(Validator& v, std::string_view name) {
+  v.Length("PolicyName", name, 1, 128).Pattern("PolicyName", name, patterns::kNameChars);
+}
+
+void CheckDocument(Validator& v, std::string_view member, std::string_view document) {
+  v.Length(member, document, 1, 131072).Pattern(member, document, patterns::kPolicyDocument);
+}
+
+void CheckRoleName(Validator& v, std::string_view name) {
+  v.Length("RoleName", name, 1, 64).Pattern("RoleName", name, patterns::kNameChars);
+}
+
+Result<std::string> ReadPolicyArn(const QueryCall& call) {
+  IRSA_TRY(std::string_view arn, call.params.Require("PolicyArn"));
+  Validator v;
+  v.Length("PolicyArn", arn, 20, 2048);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::string(arn);
+}
+
+Result<std::string> ReadRoleName(const QueryCall& call) {
+  IRSA_TRY(std::string_view name, call.params.Require("RoleName"));
+  Validator v;
+  CheckRoleName(v, name);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::string(name);
+}
+
+Result<std::string> ReadUserName(const QueryCall& call, size_t max_length) {
+  IRSA_TRY(std::string_view name, call.params.Require("UserName"));
+  Validator v;
+  v.Length("UserName", name, 1, max_length).Pattern("UserName", name, patterns::kNameChars);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::string(name);
+}
+
+std::string RoleResource(const QueryCall& call, const std::string& role_name) {
+  auto role = iam::GetRole(*call.services.iam, call.account(), role_name);
+  if (role.ok()) return role->arn;
+  return iam::RoleArn(call.account(), "/", role_name);
+}
+
+std::string UserResource(const QueryCall& call, const std::string& user_name) {
+  if (user_name.empty()) return IamArn(call.account(), "root");
+  auto user = iam::GetUser(*call.services.iam, call.account(), user_name);
+  if (user.ok()) return user->arn;
+  return iam::UserArn(call.account(), "/", user_name);
+}
+
+namespace {
+
+using Ctx = iam::ServiceContext;
+using Name = const std::string&;
+
+struct PrincipalKind {
+  std::string_view noun;  // "Role" | "User": action, parameter and element names
+  Result<std::string> (*read_attachment_name)(const QueryCall&);
+  Result<std::string> (*read_inline_name)(const QueryCall&);
+  std::string (*resource)(const QueryCall&, const std::string&);
+  Status (*attach)(const Ctx&, Name account, Name principal, Name policy_arn);
+  Status (*detach)(const Ctx&, Name account, Name principal, Name policy_arn);
+  Result<iam::ListPage<iam::AttachmentRecord>> (*list_attached)(const Ctx&, Name account,
+                                                                Name principal, Name path_prefix,
+                                                                Name marker, int max_items);
+  Status (*put)(const Ctx&, Name account, Name principal, Name policy_name, Name document);
+  Result<iam::InlinePolicyResult> (*get)(const Ctx&, Name account, Name principal,
+                                         Name policy_name);
+  Result<iam::ListPage<std::string>> (*list)(const Ctx&, Name account, Name principal, Name marker,
+                                             int max_items);
+  Status (*remove)(const Ctx&, Name account, Name principal, Name policy_name);
+
+  // "iam:<verb><noun><suffix>", e.g. Action("Attach", "Policy") = "iam:AttachRolePolicy".
+  std::string Action(std::string_view verb, std::string_view suffix) const {
+    return "iam:" + std::string(verb) + std::string(noun) + std::string(suffix);
+  }
+};
+
+const PrincipalKind kRole = {
+    "Role",
+    ReadRoleName,
+    ReadRoleName,
+    RoleResource,
+    iam::AttachRolePolicy,
+    iam::DetachRolePolicy,
+    iam::ListAttachedRolePolicies,
+    iam::PutRolePolicy,
+    iam::GetRolePolicy,
+    iam::ListRolePolicies,
+    iam::DeleteRolePolicy,
+};
+
+const PrincipalKind kUser = {
+    "User",
+    [](const QueryCall& call) { return ReadUserName(call, 64); },   // userNameType
+    [](const QueryCall& call) { return ReadUserName(call, 128); },  // existingUserNameType
+    UserResource,
+    iam::AttachUserPolicy,
+    iam::DetachUserPolicy,
+    iam::ListAttachedUserPolicies,
+    iam::PutUserPolicy,
+    iam::GetUserPolicy,
+    iam::ListUserPolicies,
+    iam::DeleteUserPolicy,
+};
+
+// <Noun>Name + PolicyArn (Attach/Detach<Noun>Policy).
+Result<std::pair<std::string, std::string>> ReadPrincipalAndPolicyArn(const PrincipalKind& kind,
+                                                                      const QueryCall& call) {
+  IRSA_TRY(std::string name, kind.read_attachment_name(call));
+  IRSA_TRY(std::string arn, ReadPolicyArn(call));
+  return std::make_pair(std::move(name), std::move(arn));
+}
+
+// <Noun>Name + PolicyName (Get/Delete<Noun>Policy; Put<Noun>Policy adds the document).
+Result<std::pair<std::string, std::string>> ReadPrincipalAndPolicyName(const PrincipalKind& kind,
+                                                                       const QueryCall& call) {
+  IRSA_TRY(std::string name, kind.read_inline_name(call));
+  IRSA_TRY(std::string_view policy_name, call.params.Require("PolicyName"));
+  Validator v;
+  CheckPolicyName(v, policy_name);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::make_pair(std::move(name), std::string(policy_name));
+}
+
+Result<HttpResponse> AttachPolicy(const PrincipalKind& kind, const QueryCall& call) {
+  IRSA_TRY(auto input, ReadPrincipalAndPolicyArn(kind, call));
+  IRSA_RETURN_IF_ERROR(
+      call.Authorize(kind.Action("Attach", "Policy"), kind.resource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(kind.attach(*call.services.iam, call.account(), input.first, input.second));
+  return call.Empty();
+}
+
+Result<HttpResponse> DetachPolicy(const PrincipalKind& kind, const QueryCall& call) {
+  IRSA_TRY(auto input, ReadPrincipalAndPolicyArn(kind, call));
+  IRSA_RETURN_IF_ERROR(
+      call.Authorize(kind.Action("Detach", "Policy"), kind.resource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(kind.detach(*call.services.iam, call.account(), input.first, input.second));
+  return call.Empty();
+}
+
+Result<HttpResponse> ListAttachedPolicies(const PrincipalKind& kind, const QueryCall& call) {
+  IRSA_TRY(std::string name, kind.read_attachment_name(call));
+  std::optional<std::string_view> prefix = call.params.Get("PathPrefix");
+  Validator v;
+  v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPolicyPath);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(
+      call.Authorize(kind.Action("ListAttached", "Policies"), kind.resource(call, name)));
+  IRSA_TRY(auto page,
+           kind.list_attached(*call.services.iam, call.account(), name,
+                              std::string(prefix.value_or("")), paging.marker, paging.max_items));
+  XmlWriter w = call.Writer();
+  w.Open("AttachedPolicies");
+  for (const auto& attachment : page.items) {
+    w.Member()
+        .Element("PolicyName", attachment.policy_name)
+        .Element("PolicyArn", attachment.policy_arn)
+        .Close();
+  }
+  w.Close();
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> PutPolicy(const PrincipalKind& kind, const QueryCall& call) {
+  IRSA_TRY(auto input, ReadPrincipalAndPolicyName(kind, call));
+  IRSA_TRY(std::string_view document, call.params.Require("PolicyDocument"));
+  Validator v;
+  CheckDocument(v, "PolicyDocument", document);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_RETURN_IF_ERROR(
+      call.Authorize(kind.Action("Put", "Policy"), kind.resource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(kind.put(*call.services.iam, call.account(), input.first, input.second,
+                                std::string(document)));
+  return call.Empty();
+}
+
+Result<HttpResponse> GetPolicy(const PrincipalKind& kind, const QueryCall& call) {
+  IRSA_TRY(auto input, ReadPrincipalAndPolicyName(kind, call));
+  IRSA_RETURN_IF_ERROR(
+      call.Authorize(kind.Action("Get", "Policy"), kind.resource(call, input.first)));
+  IRSA_TRY(iam::InlinePolicyResult result,
+           kind.get(*call.services.iam, call.account(), input.first, input.second));
+  XmlWriter w = call.Writer();
+  w.Element(std::string(kind.noun) + "Name", result.entity_name)
+      .Element("PolicyName", result.policy.name);
+  WritePolicyDocument(w, "PolicyDocument", result.policy.document);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> ListPolicies(const PrincipalKind& kind, const QueryCall& call) {
+  IRSA_TRY(std::string name, kind.read_inline_name(call));
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_RETURN_IF_ERROR(call.Authorize(kind.Action("List", "Policies"), kind.resource(call, name)));
+  IRSA_TRY(auto page,
+           kind.list(*call.services.iam, call.account(), name, paging.marker, paging.max_items));
+  XmlWriter w = call.Writer();
+  w.StringList("PolicyNames", page.items);
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> DeletePolicy(const PrincipalKind& kind, const QueryCall& call) {
+  IRSA_TRY(auto input, ReadPrincipalAndPolicyName(kind, call));
+  IRSA_RETURN_IF_ERROR(
+      call.Authorize(kind.Action("Delete", "Policy"), kind.resource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(kind.remove(*call.services.iam, call.account(), input.first, input.second));
+  return call.Empty();
+}
+
+void Register(QueryActionTable& iam, const PrincipalKind& kind) {
+  using Handler = Result<HttpResponse> (*)(const PrincipalKind&, const QueryCall&);
+  const std::pair<std::string, Handler> actions[] = {
+      {"Attach" + std::string(kind.noun) + "Policy", AttachPolicy},
+      {"Detach" + std::string(kind.noun) + "Policy", DetachPolicy},
+      {"ListAttached" + std::string(kind.noun) + "Policies", ListAttachedPolicies},
+      {"Put" + std::string(kind.noun) + "Policy", PutPolicy},
+      {"Get" + std::string(kind.noun) + "Policy", GetPolicy},
+      {"List" + std::string(kind.noun) + "Policies", ListPolicies},
+      {"Delete" + std::string(kind.noun) + "Policy", DeletePolicy},
+  };
+  for (const auto& [name, handler] : actions) {
+    iam[name] = {[&kind, handler](const QueryCall& call) { return handler(kind, call); }};
+  }
+}
+
+}  // namespace
+
+void RegisterIamPrincipalPolicyActions(QueryActionTable& iam) {
+  Register(iam, kRole);
+  Register(iam, kUser);
+}
+
+}  // namespace irsa::protocol
