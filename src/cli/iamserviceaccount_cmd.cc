@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/exec_cmd.h"
+#include "cli/local_kube_client.h"
 #include "cli/offline.h"
 #include "iam/attachments.h"
 #include "iam/oidc_providers.h"
