@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "store/json_fields.h"
+
 namespace irsa::iam {
 namespace json = boost::json;
 namespace {
@@ -10,18 +12,6 @@ int64_t TimeToJson(SystemTime t) { return t.time_since_epoch().count(); }
 SystemTime TimeFromJson(const json::value* v) {
   if (!v || !v->is_int64()) return SystemTime{};
   return SystemTime(std::chrono::nanoseconds(v->as_int64()));
-}
-
-std::string Str(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  if (!v || !v->is_string()) return {};
-  return std::string(v->as_string());
-}
-
-int64_t Int(const json::object& o, const char* key, int64_t fallback) {
-  const json::value* v = o.if_contains(key);
-  if (!v || !v->is_int64()) return fallback;
-  return v->as_int64();
 }
 
 json::array TagsToJson(const std::vector<Tag>& tags) {
@@ -36,34 +26,9 @@ std::vector<Tag> TagsFromJson(const json::object& o) {
   if (!v || !v->is_array()) return tags;
   for (const auto& t : v->as_array()) {
     if (!t.is_object()) continue;
-    tags.push_back({Str(t.as_object(), "k"), Str(t.as_object(), "v")});
+    tags.push_back({store::JsonString(t.as_object(), "k"), store::JsonString(t.as_object(), "v")});
   }
   return tags;
-}
-
-json::array StringsToJson(const std::vector<std::string>& values) {
-  json::array a;
-  for (const auto& s : values) a.push_back(json::string(s));
-  return a;
-}
-
-std::vector<std::string> StringsFromJson(const json::object& o, const char* key) {
-  std::vector<std::string> out;
-  const json::value* v = o.if_contains(key);
-  if (!v || !v->is_array()) return out;
-  for (const auto& s : v->as_array()) {
-    if (s.is_string()) out.emplace_back(s.as_string());
-  }
-  return out;
-}
-
-Result<json::object> Parse(const std::string& body, const char* what) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) {
-    return errors::ServiceFailure(std::string("stored ") + what + " record is corrupt");
-  }
-  return std::move(v.as_object());
 }
 
 std::string Serialize(const json::object& o) { return json::serialize(o); }
@@ -75,8 +40,8 @@ std::string ToBody(const AccountRecord& r) {
 }
 
 Result<AccountRecord> AccountFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "account"));
-  return AccountRecord{Str(o, "id"), TimeFromJson(o.if_contains("created"))};
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "account"));
+  return AccountRecord{store::JsonString(o, "id"), TimeFromJson(o.if_contains("created"))};
 }
 
 std::string ToBody(const UserRecord& r) {
@@ -90,14 +55,14 @@ std::string ToBody(const UserRecord& r) {
 }
 
 Result<UserRecord> UserFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "user"));
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "user"));
   UserRecord r;
-  r.name = Str(o, "name");
-  r.id = Str(o, "id");
-  r.path = Str(o, "path");
-  r.arn = Str(o, "arn");
+  r.name = store::JsonString(o, "name");
+  r.id = store::JsonString(o, "id");
+  r.path = store::JsonString(o, "path");
+  r.arn = store::JsonString(o, "arn");
   r.created = TimeFromJson(o.if_contains("created"));
-  r.permissions_boundary_arn = Str(o, "boundary");
+  r.permissions_boundary_arn = store::JsonString(o, "boundary");
   r.tags = TagsFromJson(o);
   return r;
 }
@@ -110,11 +75,12 @@ std::string ToBody(const AccessKeyRecord& r) {
 }
 
 Result<AccessKeyRecord> AccessKeyFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "access key"));
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "access key"));
   AccessKeyRecord r;
-  r.id = Str(o, "id");
-  r.user_name = Str(o, "user");
-  r.status = Str(o, "status") == "Inactive" ? AccessKeyStatus::kInactive : AccessKeyStatus::kActive;
+  r.id = store::JsonString(o, "id");
+  r.user_name = store::JsonString(o, "user");
+  r.status = store::JsonString(o, "status") == "Inactive" ? AccessKeyStatus::kInactive
+                                                          : AccessKeyStatus::kActive;
   r.created = TimeFromJson(o.if_contains("created"));
   return r;
 }
@@ -136,20 +102,20 @@ std::string ToBody(const RoleRecord& r) {
 }
 
 Result<RoleRecord> RoleFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "role"));
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "role"));
   RoleRecord r;
-  r.name = Str(o, "name");
-  r.id = Str(o, "id");
-  r.path = Str(o, "path");
-  r.arn = Str(o, "arn");
+  r.name = store::JsonString(o, "name");
+  r.id = store::JsonString(o, "id");
+  r.path = store::JsonString(o, "path");
+  r.arn = store::JsonString(o, "arn");
   r.created = TimeFromJson(o.if_contains("created"));
-  r.assume_role_policy = Str(o, "trust");
-  r.description = Str(o, "description");
-  r.max_session_duration = Int(o, "max_session", 3600);
-  r.permissions_boundary_arn = Str(o, "boundary");
+  r.assume_role_policy = store::JsonString(o, "trust");
+  r.description = store::JsonString(o, "description");
+  r.max_session_duration = store::JsonInt(o, "max_session", 3600);
+  r.permissions_boundary_arn = store::JsonString(o, "boundary");
   r.tags = TagsFromJson(o);
   if (o.contains("last_used")) r.last_used = TimeFromJson(o.if_contains("last_used"));
-  r.last_used_region = Str(o, "last_used_region");
+  r.last_used_region = store::JsonString(o, "last_used_region");
   return r;
 }
 
@@ -167,17 +133,17 @@ std::string ToBody(const PolicyRecord& r) {
 }
 
 Result<PolicyRecord> PolicyFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "policy"));
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "policy"));
   PolicyRecord r;
-  r.name = Str(o, "name");
-  r.id = Str(o, "id");
-  r.path = Str(o, "path");
-  r.arn = Str(o, "arn");
-  r.description = Str(o, "description");
+  r.name = store::JsonString(o, "name");
+  r.id = store::JsonString(o, "id");
+  r.path = store::JsonString(o, "path");
+  r.arn = store::JsonString(o, "arn");
+  r.description = store::JsonString(o, "description");
   r.created = TimeFromJson(o.if_contains("created"));
   r.updated = TimeFromJson(o.if_contains("updated"));
-  r.default_version_id = Str(o, "default_version");
-  r.next_version_number = Int(o, "next_version", 2);
+  r.default_version_id = store::JsonString(o, "default_version");
+  r.next_version_number = store::JsonInt(o, "next_version", 2);
   r.tags = TagsFromJson(o);
   return r;
 }
@@ -188,8 +154,8 @@ std::string ToBody(const PolicyVersionRecord& r) {
 }
 
 Result<PolicyVersionRecord> PolicyVersionFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "policy version"));
-  return PolicyVersionRecord{Str(o, "version"), Str(o, "document"),
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "policy version"));
+  return PolicyVersionRecord{store::JsonString(o, "version"), store::JsonString(o, "document"),
                              TimeFromJson(o.if_contains("created"))};
 }
 
@@ -198,8 +164,8 @@ std::string ToBody(const AttachmentRecord& r) {
 }
 
 Result<AttachmentRecord> AttachmentFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "attachment"));
-  return AttachmentRecord{Str(o, "arn"), Str(o, "name")};
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "attachment"));
+  return AttachmentRecord{store::JsonString(o, "arn"), store::JsonString(o, "name")};
 }
 
 std::string ToBody(const InlinePolicyRecord& r) {
@@ -207,26 +173,26 @@ std::string ToBody(const InlinePolicyRecord& r) {
 }
 
 Result<InlinePolicyRecord> InlinePolicyFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "inline policy"));
-  return InlinePolicyRecord{Str(o, "name"), Str(o, "document")};
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "inline policy"));
+  return InlinePolicyRecord{store::JsonString(o, "name"), store::JsonString(o, "document")};
 }
 
 std::string ToBody(const OidcProviderRecord& r) {
   return Serialize({{"url", r.url},
                     {"arn", r.arn},
-                    {"client_ids", StringsToJson(r.client_ids)},
-                    {"thumbprints", StringsToJson(r.thumbprints)},
+                    {"client_ids", store::ToJsonArray(r.client_ids)},
+                    {"thumbprints", store::ToJsonArray(r.thumbprints)},
                     {"created", TimeToJson(r.created)},
                     {"tags", TagsToJson(r.tags)}});
 }
 
 Result<OidcProviderRecord> OidcProviderFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, Parse(body, "OIDC provider"));
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "OIDC provider"));
   OidcProviderRecord r;
-  r.url = Str(o, "url");
-  r.arn = Str(o, "arn");
-  r.client_ids = StringsFromJson(o, "client_ids");
-  r.thumbprints = StringsFromJson(o, "thumbprints");
+  r.url = store::JsonString(o, "url");
+  r.arn = store::JsonString(o, "arn");
+  r.client_ids = store::JsonStrings(o, "client_ids");
+  r.thumbprints = store::JsonStrings(o, "thumbprints");
   r.created = TimeFromJson(o.if_contains("created"));
   r.tags = TagsFromJson(o);
   return r;

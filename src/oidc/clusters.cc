@@ -7,6 +7,7 @@
 #include "crypto/jwk.h"
 #include "crypto/signature.h"
 #include "jwt/jwk_json.h"
+#include "store/json_fields.h"
 
 namespace irsa::oidc {
 namespace json = boost::json;
@@ -19,24 +20,6 @@ constexpr size_t kMaxCachedIssuers = 10000;
 
 int64_t Nanos(SystemTime t) { return t.time_since_epoch().count(); }
 SystemTime FromNanos(int64_t n) { return SystemTime(std::chrono::nanoseconds(n)); }
-
-std::string Str(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-int64_t Int(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-Result<json::object> ParseBody(const std::string& body, const char* what) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) {
-    return errors::ServiceFailure(std::string("stored ") + what + " record is corrupt");
-  }
-  return std::move(v.as_object());
-}
 
 std::string ClusterBody(const ClusterRecord& c) {
   return json::serialize(json::object{{"name", c.name},
@@ -51,17 +34,17 @@ std::string ClusterBody(const ClusterRecord& c) {
 }
 
 Result<ClusterRecord> ClusterFromBody(const std::string& body) {
-  IRSA_TRY(json::object o, ParseBody(body, "cluster"));
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "cluster"));
   ClusterRecord c;
-  c.name = Str(o, "name");
-  c.account = Str(o, "account");
-  c.id = Str(o, "id");
-  c.issuer = Str(o, "issuer");
-  c.arn = Str(o, "arn");
-  c.region = Str(o, "region");
-  c.key_algorithm = Str(o, "alg");
-  c.kubernetes_version = Str(o, "version");
-  c.created = FromNanos(Int(o, "created"));
+  c.name = store::JsonString(o, "name");
+  c.account = store::JsonString(o, "account");
+  c.id = store::JsonString(o, "id");
+  c.issuer = store::JsonString(o, "issuer");
+  c.arn = store::JsonString(o, "arn");
+  c.region = store::JsonString(o, "region");
+  c.key_algorithm = store::JsonString(o, "alg");
+  c.kubernetes_version = store::JsonString(o, "version");
+  c.created = FromNanos(store::JsonInt(o, "created"));
   return c;
 }
 
@@ -77,12 +60,12 @@ std::string KeyBody(const SigningKeyInfo& k) {
 }
 
 Result<StoredKey> KeyFromRow(const store::Row& row) {
-  IRSA_TRY(json::object o, ParseBody(row.body, "signing key"));
+  IRSA_TRY(json::object o, store::ParseStoredObject(row.body, "signing key"));
   StoredKey k;
-  k.info.kid = Str(o, "kid");
-  k.info.algorithm = Str(o, "alg");
-  k.info.created = FromNanos(Int(o, "created"));
-  if (o.contains("retired")) k.info.retired = FromNanos(Int(o, "retired"));
+  k.info.kid = store::JsonString(o, "kid");
+  k.info.algorithm = store::JsonString(o, "alg");
+  k.info.created = FromNanos(store::JsonInt(o, "created"));
+  if (o.contains("retired")) k.info.retired = FromNanos(store::JsonInt(o, "retired"));
   k.private_pem = row.secret;
   return k;
 }
@@ -252,8 +235,9 @@ Result<int> ClusterRegistry::RotateDueKeys() {
   IRSA_RETURN_IF_ERROR(store_.Read([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(store::Page index, tx.List({.account = "", .kind = kIssuerIndex, .limit = 100000}));
     for (const auto& entry : index.rows) {
-      IRSA_TRY(json::object o, ParseBody(entry.body, "issuer index"));
-      const std::string account = Str(o, "account"), name = Str(o, "name");
+      IRSA_TRY(json::object o, store::ParseStoredObject(entry.body, "issuer index"));
+      const std::string account = store::JsonString(o, "account"),
+                        name = store::JsonString(o, "name");
       IRSA_TRY(store::Page keys,
                tx.List({.account = account, .kind = kSigningKey, .parent = name, .limit = 1000}));
       for (const auto& row : keys.rows) {
@@ -347,8 +331,9 @@ Result<std::optional<std::shared_ptr<const HostedIssuer>>> ClusterRegistry::Issu
   }));
   std::optional<std::shared_ptr<const HostedIssuer>> result;
   if (index) {
-    IRSA_TRY(json::object o, ParseBody(index->body, "issuer index"));
-    Result<ClusterRecord> cluster = Get(Str(o, "account"), Str(o, "name"));
+    IRSA_TRY(json::object o, store::ParseStoredObject(index->body, "issuer index"));
+    Result<ClusterRecord> cluster =
+        Get(store::JsonString(o, "account"), store::JsonString(o, "name"));
     if (cluster.ok()) {
       IRSA_TRY(std::shared_ptr<const HostedIssuer> built, Build(*cluster));
       result = std::move(built);

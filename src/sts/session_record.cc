@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "base/clock.h"
+#include "store/json_fields.h"
 
 namespace irsa::sts {
 namespace json = boost::json;
@@ -80,26 +81,6 @@ struct RecordReader {
     return true;
   }
 };
-
-std::string Str(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-int64_t Int(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-std::vector<std::string> Strings(const json::object& o, const char* key) {
-  std::vector<std::string> out;
-  const json::value* v = o.if_contains(key);
-  if (!v || !v->is_array()) return out;
-  for (const auto& s : v->as_array()) {
-    if (s.is_string()) out.emplace_back(s.as_string());
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -196,20 +177,21 @@ Result<SessionRecord> ParseBinaryRecord(std::string_view bytes) {
 Result<SessionRecord> ParseJsonRecord(std::string_view bytes) {
   boost::system::error_code ec;
   json::value v = json::parse(bytes, ec);
-  if (ec || !v.is_object() || Int(v.as_object(), "v") != kJsonFormat) return InvalidRecord();
+  if (ec || !v.is_object() || store::JsonInt(v.as_object(), "v") != kJsonFormat)
+    return InvalidRecord();
   const json::object& o = v.as_object();
   SessionRecord r;
-  r.access_key_id = Str(o, "akid");
-  r.secret_access_key = Str(o, "sk");
-  r.account = Str(o, "acct");
-  r.role_name = Str(o, "rn");
-  r.role_id = Str(o, "rid");
-  r.role_arn = Str(o, "rarn");
-  r.session_name = Str(o, "sn");
-  r.issued_at = Int(o, "iat");
-  r.expires_at = Int(o, "exp");
-  r.session_policy = Str(o, "pol");
-  r.session_policy_arns = Strings(o, "parns");
+  r.access_key_id = store::JsonString(o, "akid");
+  r.secret_access_key = store::JsonString(o, "sk");
+  r.account = store::JsonString(o, "acct");
+  r.role_name = store::JsonString(o, "rn");
+  r.role_id = store::JsonString(o, "rid");
+  r.role_arn = store::JsonString(o, "rarn");
+  r.session_name = store::JsonString(o, "sn");
+  r.issued_at = store::JsonInt(o, "iat");
+  r.expires_at = store::JsonInt(o, "exp");
+  r.session_policy = store::JsonString(o, "pol");
+  r.session_policy_arns = store::JsonStrings(o, "parns");
   if (const json::value* tags = o.if_contains("tags"); tags && tags->is_array()) {
     for (const auto& t : tags->as_array()) {
       if (t.is_array() && t.as_array().size() == 2 && t.as_array()[0].is_string() &&
@@ -219,13 +201,13 @@ Result<SessionRecord> ParseJsonRecord(std::string_view bytes) {
       }
     }
   }
-  r.transitive_tag_keys = Strings(o, "ttk");
-  r.source_identity = Str(o, "si");
-  r.federated_provider = Str(o, "fp");
-  r.subject = Str(o, "sub");
-  r.audience = Str(o, "aud");
-  r.pod_name = Str(o, "pod");
-  r.pod_uid = Str(o, "poduid");
+  r.transitive_tag_keys = store::JsonStrings(o, "ttk");
+  r.source_identity = store::JsonString(o, "si");
+  r.federated_provider = store::JsonString(o, "fp");
+  r.subject = store::JsonString(o, "sub");
+  r.audience = store::JsonString(o, "aud");
+  r.pod_name = store::JsonString(o, "pod");
+  r.pod_uid = store::JsonString(o, "poduid");
   if (const json::value* c = o.if_contains("chain"); c && c->is_bool()) r.chained = c->as_bool();
   return r;
 }
