@@ -54,4 +54,24 @@ json::object& EnsureObject(json::object& o, std::string_view key) {
 
 std::string Serialize(const json::value& v) { return json::serialize(v); }
 
+std::string_view JsonTypeName(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "bool";
+    case json::kind::int64:
+    case json::kind::uint64:
+    case json::kind::double_:
+      return "number";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
+  }
+  return "value";
+}
+
 }  // namespace irsa::kube

@@ -35,6 +35,10 @@ std::string StringOr(const json::object& o, std::string_view key, std::string_vi
 // o[key] as an object, created (replacing a non-object) when needed.
 json::object& EnsureObject(json::object& o, std::string_view key);
 
+// The JSON type of `v` as Go's encoding/json names it in unmarshal errors: "null", "bool",
+// "number", "string", "array" or "object".
+std::string_view JsonTypeName(const json::value& v);
+
 // Compact serialisation.
 std::string Serialize(const json::value& v);
 

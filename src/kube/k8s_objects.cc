@@ -28,26 +28,6 @@ bool Contains(std::initializer_list<std::string_view> set, std::string_view key)
   return std::find(set.begin(), set.end(), key) != set.end();
 }
 
-std::string_view JsonTypeName(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "bool";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return "number";
-    case json::kind::string:
-      return "string";
-    case json::kind::array:
-      return "array";
-    case json::kind::object:
-      return "object";
-  }
-  return "value";
-}
-
 Error TypeError(const json::value& v, std::string_view field, std::string_view go_type) {
   return k8s_errors::BadRequest("json: cannot unmarshal " + std::string(JsonTypeName(v)) +
                                 " into Go struct field " + std::string(field) + " of type " +

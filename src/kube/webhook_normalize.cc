@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "kube/k8s_json.h"
 
 namespace irsa::kube {
 namespace {
@@ -119,29 +120,9 @@ constexpr FieldSpec kContainerFields[] = {
 };
 constexpr TypeSpec kContainer{"Container", kContainerFields};
 
-std::string_view KindName(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "bool";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return "number";
-    case json::kind::string:
-      return "string";
-    case json::kind::array:
-      return "array";
-    case json::kind::object:
-      return "object";
-  }
-  return "value";
-}
-
 Error TypeError(const TypeSpec& type, const FieldSpec& field, const json::value& v,
                 std::string_view want) {
-  return errors::InvalidInput("cannot unmarshal " + std::string(KindName(v)) +
+  return errors::InvalidInput("cannot unmarshal " + std::string(JsonTypeName(v)) +
                               " into Go struct field " + std::string(type.go_name) + "." +
                               std::string(field.name) + " of type " + std::string(want));
 }
@@ -155,7 +136,7 @@ Result<json::value> NormalizeElement(const TypeSpec* elem, const json::value& v)
     return json::value(std::move(normalized));
   }
   if (!v.is_object()) {
-    return errors::InvalidInput("cannot unmarshal " + std::string(KindName(v)) +
+    return errors::InvalidInput("cannot unmarshal " + std::string(JsonTypeName(v)) +
                                 " into Go value of type v1." + std::string(elem->go_name));
   }
   IRSA_TRY(json::object normalized, NormalizeStruct(*elem, v.get_object()));
@@ -271,7 +252,7 @@ Result<json::object> NormalizeStruct(const TypeSpec& type, const json::object& i
 Result<json::object> NormalizeGoContainer(const json::value& container) {
   if (container.is_null()) return NormalizeStruct(kContainer, json::object());
   if (!container.is_object()) {
-    return errors::InvalidInput("cannot unmarshal " + std::string(KindName(container)) +
+    return errors::InvalidInput("cannot unmarshal " + std::string(JsonTypeName(container)) +
                                 " into Go value of type v1.Container");
   }
   return NormalizeStruct(kContainer, container.get_object());
