@@ -232,6 +232,9 @@ Validator& Validator::MaxLength(std::string_view member, std::string_view value,
 
 Validator& Validator::Length(std::string_view member, std::string_view value, size_t min,
                              size_t max, Echo echo) {
+  // n bytes of UTF-8 hold between ceil(n / 4) and n code points (and invalid UTF-8 counts as n):
+  // when those bounds settle the check, the value need not be decoded.
+  if (value.size() <= max && (value.size() + 3) / 4 >= min) return *this;
   const size_t length = LengthOf(value);
   if (length < min) MinLength(member, value, min, echo);
   if (length > max) MaxLength(member, value, max, echo);
