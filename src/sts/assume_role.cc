@@ -88,14 +88,8 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
     }
   }
 
-  if (duration > (*role)->role.max_session_duration) {
-    return errors::ValidationError(
-        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-  }
-  size_t tag_bytes = 0;
-  for (const auto& tag : request.tags) tag_bytes += tag.key.size() + tag.value.size();
   IRSA_TRY(std::optional<int64_t> packed,
-           CheckSessionPolicies(account, request.session_policies, tag_bytes));
+           CheckSessionLimits(**role, account, duration, request.session_policies, request.tags));
 
   const int64_t now = iam_.clock.NowUnixSeconds();
   SessionRecord record;

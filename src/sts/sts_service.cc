@@ -89,9 +89,15 @@ Result<std::optional<iam::OidcProviderRecord>> StsService::LoadProvider(const st
   return provider;
 }
 
-Result<std::optional<int64_t>> StsService::CheckSessionPolicies(const std::string& account,
-                                                                const SessionPolicyInput& input,
-                                                                size_t tag_bytes) {
+Result<std::optional<int64_t>> StsService::CheckSessionLimits(
+    const CachedRole& role, const std::string& account, int64_t duration,
+    const SessionPolicyInput& input, const std::vector<authz::SessionTag>& tags) {
+  if (duration > role.role.max_session_duration) {
+    return errors::ValidationError(
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+  }
+  size_t tag_bytes = 0;
+  for (const auto& tag : tags) tag_bytes += tag.key.size() + tag.value.size();
   if (!input.policy && input.policy_arns.empty() && tag_bytes == 0) return std::nullopt;
   size_t packed = tag_bytes;
   if (input.policy) {

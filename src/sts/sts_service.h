@@ -106,10 +106,13 @@ class StsService {
   Result<std::optional<iam::OidcProviderRecord>> LoadProvider(const std::string& account,
                                                               const std::string& issuer);
   void SyncGeneration();
-  // Validates session policies and returns the packed size percentage.
-  Result<std::optional<int64_t>> CheckSessionPolicies(const std::string& account,
-                                                      const SessionPolicyInput& input,
-                                                      size_t tag_bytes);
+  // The limits every assumption checks once the trust policy allowed it: ValidationError when
+  // `duration` exceeds the role's MaxSessionDuration; then the session policies and tags against
+  // the packed-policy limit. Returns PackedPolicySize (percent), nullopt without policies or tags.
+  Result<std::optional<int64_t>> CheckSessionLimits(const CachedRole& role,
+                                                    const std::string& account, int64_t duration,
+                                                    const SessionPolicyInput& input,
+                                                    const std::vector<authz::SessionTag>& tags);
   Result<IssuedCredentials> Mint(const CachedRole& role, SessionRecord record);
   // Completes `event` with the outcome (decision, issued key or error), writes it to the audit
   // log and passes `result` through.

@@ -270,14 +270,9 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
   }
 
   const int64_t duration = request.duration_seconds.value_or(3600);
-  if (duration > (*role)->role.max_session_duration) {
-    return errors::ValidationError(
-        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-  }
-  size_t tag_bytes = 0;
-  for (const auto& tag : session_tags.tags) tag_bytes += tag.key.size() + tag.value.size();
-  IRSA_TRY(std::optional<int64_t> packed,
-           CheckSessionPolicies(account, request.session_policies, tag_bytes));
+  IRSA_TRY(
+      std::optional<int64_t> packed,
+      CheckSessionLimits(**role, account, duration, request.session_policies, session_tags.tags));
 
   SessionRecord record;
   record.account = account;
