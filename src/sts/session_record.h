@@ -40,7 +40,8 @@ struct SessionRecord {
 };
 
 std::string SerializeSessionRecord(const SessionRecord& record);
-// InvalidClientTokenId on anything that is not a record this version wrote.
+// InvalidClientTokenId on anything that is not a record this version (format 2) or an earlier one
+// (format 1, JSON) wrote.
 Result<SessionRecord> ParseSessionRecord(std::string_view bytes);
 
 }  // namespace irsa::sts
