@@ -238,8 +238,9 @@ void Register(QueryActionTable& iam, const PrincipalKind& kind) {
       {"List" + std::string(kind.noun) + "Policies", ListPolicies},
       {"Delete" + std::string(kind.noun) + "Policy", DeletePolicy},
   };
-  for (const auto& [name, handler] : actions) {
-    iam[name] = {[&kind, handler](const QueryCall& call) { return handler(kind, call); }};
+  for (const auto& action : actions) {
+    const Handler handler = action.second;
+    iam[action.first] = {[&kind, handler](const QueryCall& call) { return handler(kind, call); }};
   }
 }
 
