@@ -27,7 +27,11 @@ using SteadyClock = std::chrono::steady_clock;
 using beast::error_code;
 
 constexpr size_t kReadSize = 16 * 1024;
-constexpr size_t kLingerBytes = 256 * 1024;
+// After answering a request it did not read whole (413, 400, 408), the connection keeps reading
+// and discarding what the client still sends, up to this much or kLingerTime, before it closes:
+// clients that send the whole body before reading (urllib, curl without Expect) then see the
+// answer instead of a reset (bodies of a few MiB are drained whole).
+constexpr size_t kLingerBytes = 8 * 1024 * 1024;
 constexpr std::chrono::milliseconds kLingerTime{1000};
 // Request bodies above this are not kept allocated between requests on a connection.
 constexpr size_t kKeepBodyCapacity = 64 * 1024;
