@@ -332,6 +332,10 @@ void AddServeCommand(CLI::App& app) {
   serve->add_option("--max-body-bytes", options->max_body_bytes, "Request body limit")
       ->envname("IRSA_MAX_BODY_BYTES")
       ->capture_default_str();
+  serve
+      ->add_flag("--access-log,!--no-access-log", options->access_log,
+                 "Per-request JSON access log on stderr (default: on)")
+      ->envname("IRSA_ACCESS_LOG");
   serve->add_option("--log-level", options->log_level, "debug, info, warn or error")
       ->envname("IRSA_LOG_LEVEL")
       ->capture_default_str();

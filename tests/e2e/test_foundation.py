@@ -237,6 +237,32 @@ class FoundationTest(unittest.TestCase):
         self.assertIn("irsa_open_connections", text)
 
 
+class AccessLogTest(unittest.TestCase):
+    """The per-request access log is on by default; --no-access-log and IRSA_ACCESS_LOG=false
+    turn it off (README, Configuration)."""
+
+    def access_lines(self, extra_args=(), env=None):
+        server = fx.IrsaServer(extra_args=extra_args, env=env, tls=False).start()
+        try:
+            client(server, "sts").get_caller_identity()
+            server.stop(remove=False)  # flushes the batched log
+            lines = [json.loads(l) for l in server.read_log().splitlines() if l.startswith("{")]
+            return [l for l in lines if l.get("msg") == "access"]
+        finally:
+            server.stop()
+
+    def test_on_by_default_and_never_logs_the_secret(self):
+        lines = self.access_lines()
+        sts = [l for l in lines if l.get("path") == "/" and l.get("method") == "POST"]
+        self.assertEqual(len(sts), 1, lines)
+        self.assertEqual(sts[0]["status"], 200)
+        self.assertNotIn(fx.ADMIN_SECRET, json.dumps(lines))
+
+    def test_flag_and_environment_turn_it_off(self):
+        self.assertEqual(self.access_lines(extra_args=["--no-access-log"]), [])
+        self.assertEqual(self.access_lines(env={"IRSA_ACCESS_LOG": "false"}), [])
+
+
 class RestartTest(unittest.TestCase):
     def test_restart_keeps_credentials_and_kill9_loses_no_acknowledged_write(self):
         server = fx.IrsaServer(tls=False).start()
