@@ -7,8 +7,13 @@ role trusting it (boto3), then a pool of --tokens distinct service-account token
 `irsa token --count` (split over --mint-jobs processes; irsa's signing keys never leave it).
 The unsigned Query POST bodies go into a Lua table that wrk cycles through.
 
-Measured: wrk -t2 -c64 -d10s (saturation throughput), then -c lowered until the throughput is
+Measured: wrk -t1 -c64 -d10s (saturation throughput), then -c lowered until the throughput is
 about half of that (wrk2 is not available), reporting p50/p99 there. Prints one JSON object.
+
+wrk runs on the same 2 cores as irsa, so it should take as little of them as it can: one wrk
+thread drives 64 connections at these rates with ~15 µs of CPU per request, two threads take
+~22 µs and add context switches (measured: RS256 23.0k req/s with -t1 against 20.0k with -t2,
+same binary). --wrk-threads 2 reproduces the older figures.
 """
 import argparse
 import json
@@ -126,8 +131,10 @@ def main():
     p.add_argument("--duration", type=int, default=10)
     p.add_argument("--probe-duration", type=int, default=3)
     p.add_argument("--connections", type=int, default=64)
-    p.add_argument("--wrk-threads", type=int, default=2)
+    p.add_argument("--wrk-threads", type=int, default=1)
     p.add_argument("--server-threads", type=int, default=None, help="irsa --threads")
+    p.add_argument("--server-arg", action="append", default=[],
+                   help="extra `irsa serve` argument, repeatable (e.g. --server-arg=--no-access-log)")
     p.add_argument("--tokens", type=int, default=2000, help="distinct tokens per algorithm")
     p.add_argument("--mint-jobs", type=int, default=4, help="parallel `irsa token` processes")
     p.add_argument("--algorithms", default="ES256,RS256")
@@ -141,7 +148,8 @@ def main():
     workdir = tempfile.mkdtemp(prefix="irsa-bench-arwwi-")
     try:
         # The HTTPS listener gives hosted issuers their URL base (recorded in endpoints.json).
-        with L.Irsa(binary, tls=True, threads=args.server_threads) as srv:
+        with L.Irsa(binary, tls=True, threads=args.server_threads,
+                    extra_args=args.server_arg) as srv:
             iam = iam_client(srv.http)
             for alg in args.algorithms.split(","):
                 cluster, issuer, role = setup_cluster(srv, iam, alg)

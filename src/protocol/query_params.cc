@@ -82,9 +82,9 @@ Status ParseSource(std::string_view text, std::string_view source, const QueryPa
     }
     out.emplace_back(std::move(key), std::move(value));
   }
-  // Sort by name; duplicates within one source are rejected.
-  std::stable_sort(out.begin(), out.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Sort by name; duplicates within one source are rejected, so stability does not matter (and
+  // std::sort does not allocate a merge buffer).
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 1; i < out.size(); ++i) {
     if (out[i].first == out[i - 1].first) {
       return errors::MalformedQueryString("Parameter '" + out[i].first.substr(0, 64) +

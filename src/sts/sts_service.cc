@@ -74,16 +74,20 @@ Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService:
   return std::optional(result);
 }
 
-Result<std::optional<iam::OidcProviderRecord>> StsService::LoadProvider(const std::string& account,
-                                                                        const std::string& issuer) {
-  const std::string key = account + "|" + issuer;
+Result<std::shared_ptr<const iam::OidcProviderRecord>> StsService::LoadProvider(
+    const std::string& account, const std::string& issuer) {
+  std::string key;
+  key.reserve(account.size() + 1 + issuer.size());
+  key.append(account).append(1, '|').append(issuer);
   {
     std::lock_guard lock(mu_);
     SyncGeneration();
     if (auto it = providers_.find(key); it != providers_.end()) return it->second;
   }
-  IRSA_TRY(std::optional<iam::OidcProviderRecord> provider,
+  IRSA_TRY(std::optional<iam::OidcProviderRecord> found,
            iam::FindOidcProviderByUrl(iam_, account, issuer));
+  std::shared_ptr<const iam::OidcProviderRecord> provider;
+  if (found) provider = std::make_shared<const iam::OidcProviderRecord>(std::move(*found));
   std::lock_guard lock(mu_);
   providers_[key] = provider;
   return provider;

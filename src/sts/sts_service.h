@@ -103,8 +103,10 @@ class StsService {
   };
   // The role (with compiled trust policy) named by `role_arn`, or nullopt if it does not exist.
   Result<std::optional<std::shared_ptr<const CachedRole>>> LoadRole(const std::string& role_arn);
-  Result<std::optional<iam::OidcProviderRecord>> LoadProvider(const std::string& account,
-                                                              const std::string& issuer);
+  // The account's IAM OIDC provider for `issuer`, or nullptr if there is none. Cached records are
+  // immutable and shared with the caller.
+  Result<std::shared_ptr<const iam::OidcProviderRecord>> LoadProvider(const std::string& account,
+                                                                      const std::string& issuer);
   void SyncGeneration();
   // The limits every assumption checks once the trust policy allowed it: ValidationError when
   // `duration` exceeds the role's MaxSessionDuration; then the session policies and tags against
@@ -132,7 +134,9 @@ class StsService {
   std::mutex mu_;
   int64_t generation_ = -1;                                                   // guarded by mu_
   std::unordered_map<std::string, std::shared_ptr<const CachedRole>> roles_;  // mu_
-  std::unordered_map<std::string, std::optional<iam::OidcProviderRecord>> providers_;  // mu_
+  // nullptr: the account has no provider for that issuer.
+  std::unordered_map<std::string, std::shared_ptr<const iam::OidcProviderRecord>>
+      providers_;  // mu_
 };
 
 // Runs `decide(nullptr)`; when it denies, decides again with a trace (so that only denials pay

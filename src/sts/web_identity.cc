@@ -167,7 +167,7 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
         jwt::Printable(issuer) + "\"");
   }
 
-  IRSA_TRY(std::optional<iam::OidcProviderRecord> provider, LoadProvider(account, issuer));
+  IRSA_TRY(std::shared_ptr<const iam::OidcProviderRecord> provider, LoadProvider(account, issuer));
   if (!provider) {
     return errors::InvalidIdentityToken(
         "No OpenIDConnect provider found in your account for " + issuer + " (account " + account +
