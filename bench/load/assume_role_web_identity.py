@@ -85,6 +85,7 @@ def body(role_arn, token, i):
 
 
 def measure(srv, workdir, alg, role, tokens, args):
+    wrk_cpus = "1" if args.per_core else None
     url = srv.http + "/"
     headers = {"content-type": "application/x-www-form-urlencoded; charset=utf-8"}
     status, text = L.http_post(url, headers, body(role, tokens[0], 0))
@@ -92,10 +93,10 @@ def measure(srv, workdir, alg, role, tokens, args):
         raise RuntimeError("AssumeRoleWithWebIdentity check failed: %s %s" % (status, text[:800]))
     reqs = [L.raw_request("POST", url, headers, body(role, t, i)) for i, t in enumerate(tokens)]
     script = L.write_wrk_script(workdir, reqs, "arwwi_" + alg)
-    L.run_wrk(srv.http, script, args.wrk_threads, args.connections, 2)  # warm-up
+    L.run_wrk(srv.http, script, args.wrk_threads, args.connections, 2, cpus=wrk_cpus)  # warm-up
     load = L.wait_idle_note()
     full = L.run_wrk(srv.http, script, args.wrk_threads, args.connections, args.duration,
-                      server_pid=srv.proc.pid)
+                      server_pid=srv.proc.pid, cpus=wrk_cpus)
     full["loadavg_before"] = load
     L.log("%s saturation: %.0f req/s, %s us server CPU per request" %
           (alg, full["req_per_s"], full.get("server_cpu_us_per_request")))
@@ -104,7 +105,8 @@ def measure(srv, workdir, alg, role, tokens, args):
     half = full["req_per_s"] / 2
     best = None
     for c in (1, 2, 3, 4, 6, 8, 12, 16):
-        probe = L.run_wrk(srv.http, script, min(args.wrk_threads, c), c, args.probe_duration)
+        probe = L.run_wrk(srv.http, script, min(args.wrk_threads, c), c, args.probe_duration,
+                          cpus=wrk_cpus)
         L.log("%s -c%d: %.0f req/s" % (alg, c, probe["req_per_s"]))
         if best is None or abs(probe["req_per_s"] - half) < abs(best[1] - half):
             best = (c, probe["req_per_s"])
@@ -112,7 +114,8 @@ def measure(srv, workdir, alg, role, tokens, args):
             break
     c = best[0]
     load = L.wait_idle_note()
-    at_half = L.run_wrk(srv.http, script, min(args.wrk_threads, c), c, args.duration)
+    at_half = L.run_wrk(srv.http, script, min(args.wrk_threads, c), c, args.duration,
+                        cpus=wrk_cpus)
     at_half["loadavg_before"] = load
     at_half["fraction_of_saturation"] = round(at_half["req_per_s"] / full["req_per_s"], 2) \
         if full["req_per_s"] else None
@@ -133,6 +136,9 @@ def main():
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--wrk-threads", type=int, default=1)
     p.add_argument("--server-threads", type=int, default=None, help="irsa --threads")
+    p.add_argument("--per-core", action="store_true",
+                   help="irsa with one IO thread on CPU 0, wrk on CPU 1 (taskset): one core's "
+                        "throughput without sharing that core with the load generator")
     p.add_argument("--server-arg", action="append", default=[],
                    help="extra `irsa serve` argument, repeatable (e.g. --server-arg=--no-access-log)")
     p.add_argument("--tokens", type=int, default=2000, help="distinct tokens per algorithm")
@@ -148,8 +154,8 @@ def main():
     workdir = tempfile.mkdtemp(prefix="irsa-bench-arwwi-")
     try:
         # The HTTPS listener gives hosted issuers their URL base (recorded in endpoints.json).
-        with L.Irsa(binary, tls=True, threads=args.server_threads,
-                    extra_args=args.server_arg) as srv:
+        with L.Irsa(binary, tls=True, threads=1 if args.per_core else args.server_threads,
+                    extra_args=args.server_arg, cpus="0" if args.per_core else None) as srv:
             iam = iam_client(srv.http)
             for alg in args.algorithms.split(","):
                 cluster, issuer, role = setup_cluster(srv, iam, alg)

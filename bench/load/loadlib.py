@@ -101,8 +101,10 @@ class Irsa:
     extra_args=["--no-access-log"] to measure without it.
     """
 
-    def __init__(self, binary, tls=False, threads=None, extra_args=(), log_path=os.devnull):
+    def __init__(self, binary, tls=False, threads=None, extra_args=(), log_path=os.devnull,
+                 cpus=None):
         self.binary = binary
+        self.cpus = cpus  # e.g. "0": run irsa under `taskset -c` (all its threads on those CPUs)
         self.tls = tls
         self.threads = threads
         self.extra_args = list(extra_args)
@@ -118,6 +120,8 @@ class Irsa:
              "--admin-access-key-id", ADMIN_KEY_ID, "--admin-secret-access-key", ADMIN_SECRET]
         if self.threads:
             a += ["--threads", str(self.threads)]
+        if self.cpus is not None:
+            a = ["taskset", "-c", self.cpus] + a
         return a + self.extra_args
 
     def start(self, timeout=30):
@@ -370,12 +374,15 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_wrk(url, script, threads=2, connections=64, duration=10, timeout="5s", server_pid=None):
+def run_wrk(url, script, threads=2, connections=64, duration=10, timeout="5s", server_pid=None,
+            cpus=None):
     """Runs wrk with a request script. With server_pid, also reports the server's CPU cost per
     request (its user + system CPU time over the run / requests): a figure that, unlike req/s,
-    survives a machine shared with other work."""
+    survives a machine shared with other work. With cpus (e.g. "1"), wrk runs under taskset."""
     cmd = ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % duration,
            "--timeout", timeout, "-s", script, url]
+    if cpus is not None:
+        cmd = ["taskset", "-c", cpus] + cmd
     log("running", " ".join(cmd[:-2]), url)
     cpu_before = process_cpu_seconds(server_pid) if server_pid else None
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
@@ -387,7 +394,8 @@ def run_wrk(url, script, threads=2, connections=64, duration=10, timeout="5s", s
     secs = r["duration_us"] / 1e6
     lat = r["latency_us"]
     result = {
-        "wrk": "-t%d -c%d -d%ds" % (threads, connections, duration),
+        "wrk": "-t%d -c%d -d%ds" % (threads, connections, duration) +
+               ("" if cpus is None else " (CPU %s)" % cpus),
         "requests": r["requests"],
         "seconds": round(secs, 3),
         "req_per_s": round(r["requests"] / secs, 1) if secs else 0.0,

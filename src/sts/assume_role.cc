@@ -43,7 +43,7 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
         "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
         "role chaining.");
   }
-  IRSA_TRY(auto role, LoadRole(request.role_arn));
+  IRSA_TRY(auto role, LoadRole(request.role_arn, role_ref));
   if (!role) {
     return errors::AccessDenied(authz::DenialMessage(caller, "sts:AssumeRole", request.role_arn,
                                                      "the role does not exist"));

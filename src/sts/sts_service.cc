@@ -43,9 +43,11 @@ void StsService::SyncGeneration() {
 }
 
 Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService::LoadRole(
-    const std::string& role_arn) {
-  IRSA_TRY(auto parsed, ParseRoleArn(role_arn));
-  const std::string key = parsed.first + "|" + AsciiLower(parsed.second);
+    const std::string& role_arn, const std::pair<std::string, std::string>& parsed) {
+  std::string key;
+  key.reserve(parsed.first.size() + 1 + parsed.second.size());
+  key.append(parsed.first).append(1, '|');
+  key.append(AsciiLower(parsed.second));
   {
     std::lock_guard lock(mu_);
     SyncGeneration();

@@ -102,7 +102,9 @@ class StsService {
     policy::CompiledPolicyPtr trust;
   };
   // The role (with compiled trust policy) named by `role_arn`, or nullopt if it does not exist.
-  Result<std::optional<std::shared_ptr<const CachedRole>>> LoadRole(const std::string& role_arn);
+  // `ref` is ParseRoleArn(role_arn).
+  Result<std::optional<std::shared_ptr<const CachedRole>>> LoadRole(
+      const std::string& role_arn, const std::pair<std::string, std::string>& ref);
   // The account's IAM OIDC provider for `issuer`, or nullptr if there is none. Cached records are
   // immutable and shared with the caller.
   Result<std::shared_ptr<const iam::OidcProviderRecord>> LoadProvider(const std::string& account,

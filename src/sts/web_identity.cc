@@ -221,7 +221,7 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
   IRSA_TRY(ClaimedSessionTags session_tags, ReadSessionTags(jws.claims));
   IRSA_TRY(std::optional<std::string> source_identity, ReadSourceIdentity(jws.claims));
 
-  IRSA_TRY(auto role, LoadRole(request.role_arn));
+  IRSA_TRY(auto role, LoadRole(request.role_arn, role_ref));
   if (!role) {
     return errors::AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity: role " +
                                 request.role_arn + " does not exist");
