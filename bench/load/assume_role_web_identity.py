@@ -14,6 +14,10 @@ wrk runs on the same 2 cores as irsa, so it should take as little of them as it 
 thread drives 64 connections at these rates with ~15 µs of CPU per request, two threads take
 ~22 µs and add context switches (measured: RS256 23.0k req/s with -t1 against 20.0k with -t2,
 same binary). --wrk-threads 2 reproduces the older figures.
+
+--per-core pins irsa (one IO thread) to CPU 0 and wrk to CPU 1 with taskset: one core's throughput
+with nothing else on it, compared against half of the 2-core target (irsa's IO threads each run
+their own event loop and share only the role/provider cache lock and the metric counters).
 """
 import argparse
 import json
@@ -119,11 +123,15 @@ def measure(srv, workdir, alg, role, tokens, args):
     at_half["loadavg_before"] = load
     at_half["fraction_of_saturation"] = round(at_half["req_per_s"] / full["req_per_s"], 2) \
         if full["req_per_s"] else None
+    # --per-core measures one of the 2 cores: the target for it is half of the 2-core target.
+    target = TARGETS[alg] / 2 if args.per_core else TARGETS[alg]
     return {
         "saturation": full,
         "half_load": at_half,
-        "target_req_per_s": TARGETS[alg],
-        "throughput_target_met": full["req_per_s"] >= TARGETS[alg] and full["non_2xx"] == 0,
+        "target_basis": "one core (irsa alone on CPU 0): half of the 2-core target"
+                        if args.per_core else "2 cores shared by irsa and wrk",
+        "target_req_per_s": target,
+        "throughput_target_met": full["req_per_s"] >= target and full["non_2xx"] == 0,
         "p99_target_ms": P99_TARGET_MS,
         "p99_target_met": at_half["latency_ms"]["p99"] < P99_TARGET_MS,
     }

@@ -135,24 +135,33 @@ Result<std::string> EcdsaDerToRaw(std::string_view der, size_t coordinate_size) 
 }
 
 Result<std::string> EcdsaRawToDer(std::string_view raw, size_t coordinate_size) {
-  if (coordinate_size == 0 || raw.size() != 2 * coordinate_size) {
+  if (coordinate_size == 0 || coordinate_size > 127 || raw.size() != 2 * coordinate_size) {
     return errors::InvalidInput("ECDSA signature must be " + std::to_string(2 * coordinate_size) +
                                 " bytes (r||s), got " + std::to_string(raw.size()));
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
-  BignumPtr r(BN_bin2bn(p, static_cast<int>(coordinate_size), nullptr));
-  BignumPtr s(BN_bin2bn(p + coordinate_size, static_cast<int>(coordinate_size), nullptr));
-  EcdsaSigPtr sig(ECDSA_SIG_new());
-  if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
-    return OpenSslError("building ECDSA signature");
+  // ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }, written directly: each INTEGER is the
+  // unsigned big-endian value without leading zero bytes (at least one byte), with a 0x00 prefix
+  // when its top bit is set. Contents stay below 256 bytes for every supported curve.
+  std::string_view halves[2] = {raw.substr(0, coordinate_size), raw.substr(coordinate_size)};
+  std::string der;
+  der.reserve(3 + 2 * (3 + coordinate_size));
+  size_t contents = 0;
+  for (std::string_view& v : halves) {
+    size_t zeros = 0;
+    while (zeros + 1 < v.size() && v[zeros] == '\0') ++zeros;
+    v.remove_prefix(zeros);
+    contents += 2 + v.size() + ((static_cast<unsigned char>(v[0]) & 0x80) ? 1 : 0);
   }
-  r.release();  // now owned by sig
-  s.release();
-  int len = i2d_ECDSA_SIG(sig.get(), nullptr);
-  if (len <= 0) return OpenSslError("encoding ECDSA signature");
-  std::string der(static_cast<size_t>(len), '\0');
-  auto* out = reinterpret_cast<unsigned char*>(der.data());
-  if (i2d_ECDSA_SIG(sig.get(), &out) != len) return OpenSslError("encoding ECDSA signature");
+  der.push_back(0x30);
+  if (contents >= 128) der.push_back(static_cast<char>(0x81));
+  der.push_back(static_cast<char>(contents));
+  for (std::string_view v : halves) {
+    const bool pad = (static_cast<unsigned char>(v[0]) & 0x80) != 0;
+    der.push_back(0x02);
+    der.push_back(static_cast<char>(v.size() + (pad ? 1 : 0)));
+    if (pad) der.push_back('\0');
+    der.append(v);
+  }
   return der;
 }
 
@@ -200,8 +209,12 @@ Status Verify(const PublicKey& key, JwsAlg alg, std::string_view data, std::stri
   IRSA_TRY(const EVP_PKEY_CTX* prepared, VerifyTemplate(key, info));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &digest_size, FetchMd(info.digest), nullptr) !=
-      1) {
+  // One digest context per thread, reinitialised per message (EVP_Digest allocates and frees a
+  // context and its provider state on every call).
+  thread_local EvpMdCtxPtr md_ctx(EVP_MD_CTX_new());
+  if (!md_ctx || EVP_DigestInit_ex2(md_ctx.get(), FetchMd(info.digest), nullptr) != 1 ||
+      EVP_DigestUpdate(md_ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(md_ctx.get(), digest, &digest_size) != 1) {
     return OpenSslError("digest");
   }
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_dup(prepared));

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <openssl/ecdsa.h>
+
+#include <algorithm>
 #include <atomic>
 #include <map>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -130,6 +134,46 @@ TEST(Signature, Es256RawLengthChecks) {
   EXPECT_FALSE(EcdsaRawToDer(std::string(63, 'a'), 32).ok());
   // r = 0, s = 0 never verifies.
   EXPECT_FALSE(Verify(key.public_key(), JwsAlg::kES256, "data", std::string(64, '\0')).ok());
+}
+
+// OpenSSL's own encoding of (r, s), the reference for the hand-written DER writer.
+std::string OpenSslDer(std::string_view raw, size_t coordinate_size) {
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  BIGNUM* r = BN_bin2bn(p, static_cast<int>(coordinate_size), nullptr);
+  BIGNUM* s = BN_bin2bn(p + coordinate_size, static_cast<int>(coordinate_size), nullptr);
+  EXPECT_EQ(ECDSA_SIG_set0(sig, r, s), 1);
+  unsigned char* out = nullptr;
+  const int len = i2d_ECDSA_SIG(sig, &out);
+  std::string der(reinterpret_cast<char*>(out), static_cast<size_t>(std::max(len, 0)));
+  OPENSSL_free(out);
+  ECDSA_SIG_free(sig);
+  return der;
+}
+
+TEST(Signature, EcdsaRawToDerMatchesOpenSsl) {
+  // Leading zero bytes, top bits set and clear, zero values, and P-521's long-form length.
+  std::mt19937 rng(7);
+  for (size_t size : {32u, 48u, 66u}) {
+    for (int round = 0; round < 200; ++round) {
+      std::string raw(2 * size, '\0');
+      for (char& c : raw) c = static_cast<char>(rng());
+      for (size_t half : {0u, 1u}) {
+        const int pattern = (round + static_cast<int>(half)) % 5;
+        char* v = raw.data() + half * size;
+        if (pattern == 1) v[0] = '\0';
+        if (pattern == 2) std::fill(v, v + size - 1, '\0');
+        if (pattern == 3) std::fill(v, v + size, '\0');
+        if (pattern == 4) v[0] = static_cast<char>(0xff);
+      }
+      Result<std::string> der = EcdsaRawToDer(raw, size);
+      ASSERT_TRUE(der.ok());
+      ASSERT_EQ(*der, OpenSslDer(raw, size)) << size << " " << round;
+      EXPECT_EQ(*EcdsaDerToRaw(*der, size), raw);
+    }
+  }
+  EXPECT_FALSE(EcdsaRawToDer("", 0).ok());
+  EXPECT_FALSE(EcdsaRawToDer(std::string(256, 'a'), 128).ok());
 }
 
 TEST(Signature, RsaWrongLengthRejected) {
