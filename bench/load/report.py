@@ -49,21 +49,28 @@ if g:
             100 * g["irsa"]["req_per_s"] / 40000))
     out.append("")
 
-a = load("assume_role_web_identity.json")
-if a:
-    out += ["### AssumeRoleWithWebIdentity (`assume_role_web_identity.sh`)", "",
-            "| tokens | load | wrk | req/s | p50 / p90 / p99 ms | non-2xx | target | met |",
-            "| --- | --- | --- | ---: | --- | ---: | --- | --- |"]
+for name, title in (("assume_role_web_identity.json", "2 cores shared by irsa and wrk"),
+                    ("assume_role_web_identity_per_core.json",
+                     "one core, irsa alone on CPU 0 (`--per-core`; target: half)")):
+    a = load(name)
+    if not a:
+        continue
+    out += ["### AssumeRoleWithWebIdentity (`assume_role_web_identity.sh`): %s" % title, "",
+            "| tokens | load | wrk | req/s | server CPU/request | p50 / p90 / p99 ms | non-2xx "
+            "| target | met |",
+            "| --- | --- | --- | ---: | ---: | --- | ---: | --- | --- |"]
     for alg in ("ES256", "RS256"):
         if alg not in a:
             continue
         r = a[alg]
         s, h = r["saturation"], r["half_load"]
-        out.append("| %s | saturation | `%s` | %s | %s | %d | ≥ %s/s | %s |" % (
-            alg, s["wrk"], n(s["req_per_s"]), lat(s), s["non_2xx"], n(r["target_req_per_s"]),
+        cpu = s.get("server_cpu_us_per_request")
+        out.append("| %s | saturation | `%s` | %s | %s | %s | %d | ≥ %s/s | %s |" % (
+            alg, s["wrk"], n(s["req_per_s"]), "%.1f µs" % cpu if cpu else "—", lat(s),
+            s["non_2xx"], n(r["target_req_per_s"]),
             "yes" if r["throughput_target_met"] else "**no** (%.0f%%)" % (
                 100 * s["req_per_s"] / r["target_req_per_s"])))
-        out.append("| %s | %.0f%% of saturation | `%s` | %s | %s | %d | p99 < 5 ms | %s |" % (
+        out.append("| %s | %.0f%% of saturation | `%s` | %s | — | %s | %d | p99 < 5 ms | %s |" % (
             alg, 100 * (h.get("fraction_of_saturation") or 0), h["wrk"], n(h["req_per_s"]),
             lat(h), h["non_2xx"], "yes" if r["p99_target_met"] else "**no**"))
     out.append("")

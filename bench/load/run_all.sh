@@ -23,10 +23,12 @@ export IRSA_BIN="$BUILD/irsa"
 if [ "${QUICK:-0}" = 1 ]; then
   "$HERE/getcalleridentity.sh" --no-build > "$OUT/getcalleridentity.json"
   "$HERE/assume_role_web_identity.sh" --no-build --tokens 120 --probe-duration 2 > "$OUT/assume_role_web_identity.json"
+  "$HERE/assume_role_web_identity.sh" --no-build --tokens 120 --probe-duration 2 --per-core > "$OUT/assume_role_web_identity_per_core.json"
   python3 "$HERE/iam_scale.py" --no-build --roles 600 --peer-roles 200 > "$OUT/iam_scale.json"
 else
   "$HERE/getcalleridentity.sh" --no-build > "$OUT/getcalleridentity.json"
   "$HERE/assume_role_web_identity.sh" --no-build > "$OUT/assume_role_web_identity.json"
+  "$HERE/assume_role_web_identity.sh" --no-build --per-core > "$OUT/assume_role_web_identity_per_core.json"
   python3 "$HERE/iam_scale.py" --no-build > "$OUT/iam_scale.json"
 fi
 "$HERE/multinode.py" --no-build > "$OUT/multinode.json"   # 1 vs 3 nodes on one PostgreSQL
