@@ -135,13 +135,18 @@ Result<std::string> EcdsaDerToRaw(std::string_view der, size_t coordinate_size) 
 }
 
 Result<std::string> EcdsaRawToDer(std::string_view raw, size_t coordinate_size) {
-  if (coordinate_size == 0 || coordinate_size > 127 || raw.size() != 2 * coordinate_size) {
+  constexpr size_t kMaxCoordinate = 66;  // P-521; keeps every length below in one or two bytes
+  if (coordinate_size == 0 || coordinate_size > kMaxCoordinate) {
+    return errors::InvalidInput("unsupported ECDSA coordinate size " +
+                                std::to_string(coordinate_size));
+  }
+  if (raw.size() != 2 * coordinate_size) {
     return errors::InvalidInput("ECDSA signature must be " + std::to_string(2 * coordinate_size) +
                                 " bytes (r||s), got " + std::to_string(raw.size()));
   }
   // ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }, written directly: each INTEGER is the
   // unsigned big-endian value without leading zero bytes (at least one byte), with a 0x00 prefix
-  // when its top bit is set. Contents stay below 256 bytes for every supported curve.
+  // when its top bit is set. INTEGER lengths stay below 128 (short form), the SEQUENCE's below 256.
   std::string_view halves[2] = {raw.substr(0, coordinate_size), raw.substr(coordinate_size)};
   std::string der;
   der.reserve(3 + 2 * (3 + coordinate_size));

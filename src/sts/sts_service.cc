@@ -43,11 +43,11 @@ void StsService::SyncGeneration() {
 }
 
 Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService::LoadRole(
-    const std::string& role_arn, const std::pair<std::string, std::string>& parsed) {
+    const std::string& role_arn, const std::pair<std::string, std::string>& ref) {
+  const auto& [account, name] = ref;
   std::string key;
-  key.reserve(parsed.first.size() + 1 + parsed.second.size());
-  key.append(parsed.first).append(1, '|');
-  key.append(AsciiLower(parsed.second));
+  key.reserve(account.size() + 1 + name.size());
+  key.append(account).append(1, '|').append(AsciiLower(name));
   {
     std::lock_guard lock(mu_);
     SyncGeneration();
@@ -57,7 +57,7 @@ Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService:
       return std::optional(it->second);
     }
   }
-  Result<iam::RoleRecord> role = iam::GetRole(iam_, parsed.first, parsed.second);
+  Result<iam::RoleRecord> role = iam::GetRole(iam_, account, name);
   if (!role.ok()) {
     if (role.error().code() == "NoSuchEntity") return std::nullopt;
     return role.error();
