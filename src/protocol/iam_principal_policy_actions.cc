@@ -140,20 +140,23 @@ Result<std::pair<std::string, std::string>> ReadPrincipalAndPolicyName(const Pri
   return std::make_pair(std::move(name), std::string(policy_name));
 }
 
-Result<HttpResponse> AttachPolicy(const PrincipalKind& kind, const QueryCall& call) {
+// Attach and Detach differ only in the verb and the iam:: function (kind.attach / kind.detach).
+Result<HttpResponse> ChangeAttachment(const PrincipalKind& kind, const QueryCall& call,
+                                      std::string_view verb,
+                                      decltype(PrincipalKind::attach) change) {
   IRSA_TRY(auto input, ReadPrincipalAndPolicyArn(kind, call));
   IRSA_RETURN_IF_ERROR(
-      call.Authorize(kind.Action("Attach", "Policy"), kind.resource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(kind.attach(*call.services.iam, call.account(), input.first, input.second));
+      call.Authorize(kind.Action(verb, "Policy"), kind.resource(call, input.first)));
+  IRSA_RETURN_IF_ERROR(change(*call.services.iam, call.account(), input.first, input.second));
   return call.Empty();
 }
 
+Result<HttpResponse> AttachPolicy(const PrincipalKind& kind, const QueryCall& call) {
+  return ChangeAttachment(kind, call, "Attach", kind.attach);
+}
+
 Result<HttpResponse> DetachPolicy(const PrincipalKind& kind, const QueryCall& call) {
-  IRSA_TRY(auto input, ReadPrincipalAndPolicyArn(kind, call));
-  IRSA_RETURN_IF_ERROR(
-      call.Authorize(kind.Action("Detach", "Policy"), kind.resource(call, input.first)));
-  IRSA_RETURN_IF_ERROR(kind.detach(*call.services.iam, call.account(), input.first, input.second));
-  return call.Empty();
+  return ChangeAttachment(kind, call, "Detach", kind.detach);
 }
 
 Result<HttpResponse> ListAttachedPolicies(const PrincipalKind& kind, const QueryCall& call) {
