@@ -102,7 +102,7 @@ void BM_AssumeRoleWithWebIdentity(benchmark::State& state, const char* algorithm
   if (!fixture) fixture = std::make_unique<Fixture>(algorithm);
   size_t i = 0;
   for (auto _ : state) {
-    protocol::HttpRequest request;
+    HttpRequest request;
     request.method = "POST";
     request.target = "/";
     request.path = "/";
@@ -111,7 +111,7 @@ void BM_AssumeRoleWithWebIdentity(benchmark::State& state, const char* algorithm
     request.body = fixture->bodies[i++ % fixture->bodies.size()];
     request.remote_address = "127.0.0.1";
     request.request_id = "5f1b9c1e-2f4d-4a7e-9d0c-8b2a6e4f3c11";
-    protocol::HttpResponse response = fixture->app->router().Handle(request);
+    HttpResponse response = fixture->app->router().Handle(request);
     if (response.status != 200) {
       state.SkipWithError(
           ("status " + std::to_string(response.status) + ": " + response.body).c_str());

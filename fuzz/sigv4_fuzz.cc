@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view query = rest.substr(0, second);
   std::string_view body = second == std::string_view::npos ? "" : rest.substr(second + 1);
 
-  irsa::protocol::HttpRequest request;
+  irsa::HttpRequest request;
   request.method = "POST";
   request.path = "/";
   request.query = std::string(query);

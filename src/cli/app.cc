@@ -125,7 +125,7 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   app->router_->AddPrefix(
       "/clusters", protocol::MakeEksHandler(*app->authn_, *app->authorizer_, *app->clusters_));
   kube::KubeApi* kube = app->kube_.get();
-  app->router_->AddPrefix("/k8s/", [kube](protocol::HttpRequest& request) {
+  app->router_->AddPrefix("/k8s/", [kube](HttpRequest& request) {
     // /k8s/<cluster>/<API path>: the Kubernetes API of a hosted cluster.
     std::string_view rest = std::string_view(request.path).substr(5);
     size_t slash = rest.find('/');

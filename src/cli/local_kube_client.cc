@@ -47,7 +47,7 @@ Result<boost::json::object> LocalKubeClient::Call(const std::string& cluster,
                                                   const std::string& method,
                                                   const std::string& path, const std::string& body,
                                                   const std::string& content_type) {
-  protocol::HttpRequest request;
+  HttpRequest request;
   request.method = method;
   request.target = path;
   const size_t q = path.find('?');
@@ -57,7 +57,7 @@ Result<boost::json::object> LocalKubeClient::Call(const std::string& cluster,
       {"accept", "application/json"}, {"content-type", content_type}, {"user-agent", "irsa-cli"}};
   request.body = body;
   request.remote_address = "local";
-  protocol::HttpResponse response = impl_->api.Handle(cluster, request);
+  HttpResponse response = impl_->api.Handle(cluster, request);
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(response.body, ec);
   const boost::json::object* object = !ec && parsed.is_object() ? &parsed.as_object() : nullptr;

@@ -156,10 +156,10 @@ int Serve(const ServeOptions& options) {
   HostedWebhook webhook((*app)->store(), (*app)->clusters(), SystemClock::Instance(),
                         options.app.account_id, metrics::DefaultRegistry());
   router.AddPrefix(std::string(HostedWebhook::kPrefix),
-                   [&webhook](protocol::HttpRequest& request) { return webhook.Handle(request); });
+                   [&webhook](HttpRequest& request) { return webhook.Handle(request); });
   // --- end webhook route ---
   http::Server server(server_options,
-                      [&router](protocol::HttpRequest& request) { return router.Handle(request); });
+                      [&router](HttpRequest& request) { return router.Handle(request); });
   if (Status started = server.Start(); !started.ok()) return fail(started.error());
 
   std::string http_url, https_url;

@@ -23,8 +23,8 @@ namespace {
 
 namespace json = boost::json;
 
-protocol::HttpResponse TextResponse(int status, std::string body, std::string error_code) {
-  protocol::HttpResponse response;
+HttpResponse TextResponse(int status, std::string body, std::string error_code) {
+  HttpResponse response;
   response.status = status;
   response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   response.body = std::move(body);
@@ -139,12 +139,11 @@ WebhookMetrics::WebhookMetrics(metrics::Registry& registry)
       skipped(ReviewCounters(registry).WithLabels({"skipped"})),
       rejected(ReviewCounters(registry).WithLabels({"rejected"})) {}
 
-protocol::HttpResponse ServeAdmissionReview(const kube::WebhookOptions& options,
-                                            kube::ServiceAccountLookup& lookup,
-                                            const protocol::HttpRequest& request,
-                                            WebhookMetrics& metrics, std::string_view source) {
+HttpResponse ServeAdmissionReview(const kube::WebhookOptions& options,
+                                  kube::ServiceAccountLookup& lookup, const HttpRequest& request,
+                                  WebhookMetrics& metrics, std::string_view source) {
   if (request.method != "POST") {
-    protocol::HttpResponse response =
+    HttpResponse response =
         TextResponse(405, "method not allowed, expect POST", "MethodNotAllowed");
     response.headers.emplace_back("Allow", "POST");
     return response;
@@ -161,7 +160,7 @@ protocol::HttpResponse ServeAdmissionReview(const kube::WebhookOptions& options,
     return TextResponse(400, "empty body", "EmptyBody");
   }
   std::vector<std::string> reasons;
-  protocol::HttpResponse response;
+  HttpResponse response;
   response.headers.emplace_back("Content-Type", "application/json");
   response.body = kube::HandleAdmissionReview(options, request.body, lookup, &reasons);
   response.labels.service = "webhook";
@@ -223,7 +222,7 @@ std::shared_ptr<HostedWebhook::ClusterLookup> HostedWebhook::LookupFor(const std
   return lookup;
 }
 
-protocol::HttpResponse HostedWebhook::Handle(const protocol::HttpRequest& request) {
+HttpResponse HostedWebhook::Handle(const HttpRequest& request) {
   std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
   const size_t slash = rest.find('/');
   if (slash == 0 || slash == std::string_view::npos || rest.substr(slash) != "/mutate") {
@@ -379,7 +378,7 @@ int RunWebhook(const StandaloneOptions& options) {
   server_options.tls = {options.tls_cert, options.tls_key};
   server_options.io_threads = options.threads;
   server_options.max_body_bytes = kube::kMaxAdmissionReviewBytes;
-  http::Server server(server_options, [&](protocol::HttpRequest& request) {
+  http::Server server(server_options, [&](HttpRequest& request) {
     if (request.path == "/mutate") {
       return ServeAdmissionReview(webhook_options, lookup, request, metrics, "");
     }

@@ -22,12 +22,12 @@
 #include <string_view>
 
 #include "base/clock.h"
+#include "base/http_types.h"
 #include "base/metrics.h"
 #include "kube/k8s_store_lookup.h"
 #include "kube/service_account_lookup.h"
 #include "kube/webhook.h"
 #include "oidc/clusters.h"
-#include "protocol/http_types.h"
 #include "store/store.h"
 
 namespace irsa::cli {
@@ -55,10 +55,9 @@ struct WebhookMetrics {
 
 // Answers one /mutate request (see the file comment). `source` names the cluster in logs
 // ("" for the standalone webhook). Never throws.
-protocol::HttpResponse ServeAdmissionReview(const kube::WebhookOptions& options,
-                                            kube::ServiceAccountLookup& lookup,
-                                            const protocol::HttpRequest& request,
-                                            WebhookMetrics& metrics, std::string_view source);
+HttpResponse ServeAdmissionReview(const kube::WebhookOptions& options,
+                                  kube::ServiceAccountLookup& lookup, const HttpRequest& request,
+                                  WebhookMetrics& metrics, std::string_view source);
 
 // The webhook of the clusters `irsa serve` hosts: POST /webhook/<cluster>/mutate. The cluster
 // must exist in `account` (404 otherwise); its ServiceAccounts are read from the store through a
@@ -77,7 +76,7 @@ class HostedWebhook {
                 std::string account, metrics::Registry& registry);
 
   void SetOptions(kube::WebhookOptions options);
-  protocol::HttpResponse Handle(const protocol::HttpRequest& request);
+  HttpResponse Handle(const HttpRequest& request);
 
  private:
   struct ClusterLookup {

@@ -36,11 +36,11 @@ constexpr std::chrono::milliseconds kLingerTime{1000};
 // Request bodies above this are not kept allocated between requests on a connection.
 constexpr size_t kKeepBodyCapacity = 64 * 1024;
 
-// Parses one request directly into a protocol::HttpRequest (no intermediate Beast message).
+// Parses one request directly into an HttpRequest (no intermediate Beast message).
 // Single use: a new parser is made for every request on a connection.
 class RequestParser final : public bhttp::basic_parser<true> {
  public:
-  RequestParser(protocol::HttpRequest& req, size_t max_header, size_t max_body) : req_(req) {
+  RequestParser(HttpRequest& req, size_t max_header, size_t max_body) : req_(req) {
     header_limit(static_cast<std::uint32_t>(std::min<size_t>(max_header, UINT32_MAX)));
     body_limit(max_body);
     eager(true);
@@ -84,7 +84,7 @@ class RequestParser final : public bhttp::basic_parser<true> {
   }
   void on_finish_impl(error_code&) override {}
 
-  protocol::HttpRequest& req_;
+  HttpRequest& req_;
   int version_ = 11;
   size_t max_body_ = 0;
 
@@ -226,7 +226,7 @@ class Connection final : public ConnectionBase,
   }
 
   void ReadRequest() {
-    protocol::HttpRequest& r = req_;
+    HttpRequest& r = req_;
     r.method.clear();
     r.target.clear();
     r.path.clear();
@@ -492,8 +492,8 @@ class Connection final : public ConnectionBase,
 
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
-  protocol::HttpRequest req_;
-  protocol::HttpResponse resp_;
+  HttpRequest req_;
+  HttpResponse resp_;
   std::string head_buf_;
   std::string log_buf_;
 };

@@ -5,7 +5,7 @@
 //   http::ServerOptions options;
 //   options.listeners.push_back({.host = "0.0.0.0", .port = 8443, .tls = true});
 //   options.tls = {.certificate_chain_file = "cert.pem", .private_key_file = "key.pem"};
-//   http::Server server(std::move(options), [&](protocol::HttpRequest& r) { return Route(r); });
+//   http::Server server(std::move(options), [&](HttpRequest& r) { return Route(r); });
 //   if (Status s = server.Start(); !s) return s;
 //   http::RunUntilSignal(server, std::chrono::seconds(10));
 //
@@ -52,10 +52,10 @@
 
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/http_types.h"
 #include "base/metrics.h"
 #include "base/random.h"
 #include "base/result.h"
-#include "protocol/http_types.h"
 
 namespace irsa::http {
 
@@ -72,8 +72,7 @@ struct TlsOptions {
 
 // Renders an error produced by the server itself (not by the handler) into a response; the
 // server adds the standard headers. The default is the AWS Query XML error envelope.
-using ErrorResponder =
-    std::function<protocol::HttpResponse(const Error& error, std::string_view request_id)>;
+using ErrorResponder = std::function<HttpResponse(const Error& error, std::string_view request_id)>;
 
 struct ServerOptions {
   std::vector<ListenerOptions> listeners;
@@ -114,7 +113,7 @@ struct BoundEndpoint {
 
 class Server {
  public:
-  using Handler = std::function<protocol::HttpResponse(protocol::HttpRequest&)>;
+  using Handler = std::function<HttpResponse(HttpRequest&)>;
 
   Server(ServerOptions options, Handler handler);
   // Stops (with no grace period) if still running.

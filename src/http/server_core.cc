@@ -18,8 +18,8 @@ constexpr std::string_view kReasonNames[] = {
 };
 static_assert(std::size(kReasonNames) == static_cast<size_t>(HttpErrorReason::kCount));
 
-protocol::HttpResponse DefaultErrorResponse(const Error& error, std::string_view request_id) {
-  protocol::HttpResponse resp;
+HttpResponse DefaultErrorResponse(const Error& error, std::string_view request_id) {
+  HttpResponse resp;
   resp.status = error.http_status();
   resp.headers.emplace_back("Content-Type", "text/xml");
   std::string& b = resp.body;
@@ -35,7 +35,7 @@ protocol::HttpResponse DefaultErrorResponse(const Error& error, std::string_view
   return resp;
 }
 
-void SetText(protocol::HttpResponse& resp, int status, std::string body, std::string_view action) {
+void SetText(HttpResponse& resp, int status, std::string body, std::string_view action) {
   resp.status = status;
   resp.headers.clear();
   resp.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
@@ -119,7 +119,7 @@ ServerCore::ServerCore(ServerOptions options, Server::Handler handler)
   }
 }
 
-void ServerCore::Dispatch(protocol::HttpRequest& req, protocol::HttpResponse& resp) {
+void ServerCore::Dispatch(HttpRequest& req, HttpResponse& resp) {
   if ((req.method == "GET" || req.method == "HEAD") && IsBuiltinPath(req.path)) {
     if (req.path == "/healthz") {
       SetText(resp, 200, "ok", "Healthz");
@@ -159,7 +159,7 @@ void ServerCore::Dispatch(protocol::HttpRequest& req, protocol::HttpResponse& re
 }
 
 void ServerCore::ErrorResponse(const Error& error, std::string_view request_id,
-                               protocol::HttpResponse& resp) const {
+                               HttpResponse& resp) const {
   try {
     resp = options_.error_responder(error, request_id);
   } catch (...) {
@@ -170,15 +170,15 @@ void ServerCore::ErrorResponse(const Error& error, std::string_view request_id,
   resp.labels.error_code = error.code();
 }
 
-void ServerCore::Record(const protocol::HttpRequest& req, const protocol::HttpResponse& resp,
-                        size_t body_bytes_sent, MonoTime started, std::string& line) {
+void ServerCore::Record(const HttpRequest& req, const HttpResponse& resp, size_t body_bytes_sent,
+                        MonoTime started, std::string& line) {
   const MonoTime now = clock().Monotonic();
   const double seconds = std::chrono::duration<double>(now - started).count();
   char code[8];
   auto [code_end, ec] = std::to_chars(code, code + sizeof code, resp.status);
   (void)ec;
   const std::string_view code_text(code, static_cast<size_t>(code_end - code));
-  const protocol::RequestLabels& l = resp.labels;
+  const RequestLabels& l = resp.labels;
   requests_->WithLabels({l.service, l.action, code_text}).Inc();
   durations_->WithLabels({l.service, l.action}).Observe(seconds);
 
@@ -242,8 +242,8 @@ bool ServerCore::WaitForNoConnections(std::chrono::steady_clock::time_point unti
   return cv_.wait_until(lock, until, [&] { return open_.load(std::memory_order_acquire) == 0; });
 }
 
-void RenderResponseHead(std::string& out, const protocol::HttpResponse& resp,
-                        std::string_view request_id, bool keep_alive, bool http10, SystemTime now) {
+void RenderResponseHead(std::string& out, const HttpResponse& resp, std::string_view request_id,
+                        bool keep_alive, bool http10, SystemTime now) {
   out += "HTTP/1.1 ";
   AppendInt(out, resp.status);
   out += ' ';

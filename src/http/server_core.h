@@ -16,9 +16,9 @@
 
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/http_types.h"
 #include "base/metrics.h"
 #include "http/server.h"
-#include "protocol/http_types.h"
 
 namespace irsa::http::internal {
 
@@ -46,16 +46,15 @@ class ServerCore {
 
   // Answers a built-in endpoint or calls the handler (catching anything it throws). Sets the
   // response labels for built-ins. `req.request_id` must already be set.
-  void Dispatch(protocol::HttpRequest& req, protocol::HttpResponse& resp);
+  void Dispatch(HttpRequest& req, HttpResponse& resp);
 
   // A response for an error the server produced itself (labels service="http").
-  void ErrorResponse(const Error& error, std::string_view request_id,
-                     protocol::HttpResponse& resp) const;
+  void ErrorResponse(const Error& error, std::string_view request_id, HttpResponse& resp) const;
 
   // Counts the request in the metrics and writes its access-log line (unless disabled).
   // `log_buffer` is scratch space reused between calls.
-  void Record(const protocol::HttpRequest& req, const protocol::HttpResponse& resp,
-              size_t body_bytes_sent, MonoTime started, std::string& log_buffer);
+  void Record(const HttpRequest& req, const HttpResponse& resp, size_t body_bytes_sent,
+              MonoTime started, std::string& log_buffer);
 
   void CountError(HttpErrorReason reason) { errors_[static_cast<int>(reason)]->Inc(); }
 
@@ -89,8 +88,8 @@ class ServerCore {
 // Appends the status line and headers (through the blank line) for `resp`.
 // `keep_alive`: whether the connection stays open; `http10`: the request was HTTP/1.0 (then
 // keep-alive is announced explicitly). No Content-Length for 1xx/204/304.
-void RenderResponseHead(std::string& out, const protocol::HttpResponse& resp,
-                        std::string_view request_id, bool keep_alive, bool http10, SystemTime now);
+void RenderResponseHead(std::string& out, const HttpResponse& resp, std::string_view request_id,
+                        bool keep_alive, bool http10, SystemTime now);
 
 // The reason phrase for a status ("OK", "Not Found"); "Unknown" for unlisted codes.
 std::string_view ReasonPhrase(int status);

@@ -22,8 +22,8 @@ std::string KubeApi::Call::Param(const std::string& name) const {
 
 bool KubeApi::Call::DryRun() const { return Param("dryRun") == "All"; }
 
-protocol::HttpResponse KubeApi::Call::Respond(int status, const json::value& body) const {
-  protocol::HttpResponse r = JsonResponse(status, body);
+HttpResponse KubeApi::Call::Respond(int status, const json::value& body) const {
+  HttpResponse r = JsonResponse(status, body);
   for (const auto& w : warnings) {
     std::string quoted;
     for (char c : w) {
@@ -61,7 +61,7 @@ std::vector<std::string> PathSegments(const std::string& path) {
   return segments;
 }
 
-std::string BearerToken(const protocol::HttpRequest& request) {
+std::string BearerToken(const HttpRequest& request) {
   std::string_view auth = TrimWhitespace(request.Header("authorization"));
   if (!StartsWithIgnoreCase(auth, "bearer ")) return {};
   return std::string(TrimWhitespace(auth.substr(7)));
@@ -77,8 +77,8 @@ std::string VerbFor(const std::string& method, bool has_name, bool watch) {
 }
 
 // Fills the authorization attributes from the path segments.
-RequestAttributes AttributesFor(const protocol::HttpRequest& request,
-                                const std::vector<std::string>& seg, bool watch) {
+RequestAttributes AttributesFor(const HttpRequest& request, const std::vector<std::string>& seg,
+                                bool watch) {
   RequestAttributes a;
   if (seg.size() < 3 || seg[0] != "api" || seg[1] != "v1") {
     a.resource_request = false;
@@ -172,9 +172,8 @@ Status KubeApi::EnsureBootstrapped(const ClusterInfo& cluster) {
   });
 }
 
-protocol::HttpResponse KubeApi::Handle(const std::string& cluster,
-                                       const protocol::HttpRequest& request) {
-  protocol::HttpResponse response;
+HttpResponse KubeApi::Handle(const std::string& cluster, const HttpRequest& request) {
+  HttpResponse response;
   try {
     auto query = ParseQuery(request.query);
     if (!query) return ErrorResponse(query.error());
@@ -192,8 +191,8 @@ protocol::HttpResponse KubeApi::Handle(const std::string& cluster,
   return response;
 }
 
-protocol::HttpResponse KubeApi::Route(Call& call) {
-  const protocol::HttpRequest& request = call.http;
+HttpResponse KubeApi::Route(Call& call) {
+  const HttpRequest& request = call.http;
   std::vector<std::string> seg = PathSegments(request.path);
   bool watch = call.Param("watch") == "true" || call.Param("watch") == "1";
   RequestAttributes attributes = AttributesFor(request, seg, watch);
@@ -250,7 +249,7 @@ protocol::HttpResponse KubeApi::Route(Call& call) {
   }
   if (Status s = EnsureBootstrapped(call.cluster); !s.ok()) return ErrorResponse(s.error());
 
-  Result<protocol::HttpResponse> result = NotServed();
+  Result<HttpResponse> result = NotServed();
   const std::string& resource = attributes.resource;
   const std::string& ns = attributes.namespace_name;
   const std::string& name = attributes.name;

@@ -28,10 +28,10 @@
 #include <boost/json.hpp>
 
 #include "base/clock.h"
+#include "base/http_types.h"
 #include "base/random.h"
 #include "base/result.h"
 #include "kube/k8s_objects.h"
-#include "protocol/http_types.h"
 #include "store/store.h"
 
 namespace irsa::kube {
@@ -113,30 +113,29 @@ class KubeApi {
 
   // Serves one request. `request.path` is relative to the cluster's API root ("/api/v1/...");
   // `request.query` is the raw query string. Never throws.
-  protocol::HttpResponse Handle(const std::string& cluster, const protocol::HttpRequest& request);
+  HttpResponse Handle(const std::string& cluster, const HttpRequest& request);
 
   struct Call;  // internal: one request being served (kube/api_call.h)
 
  private:
-  protocol::HttpResponse Route(Call& call);
+  HttpResponse Route(Call& call);
   Status EnsureBootstrapped(const ClusterInfo& cluster);
 
   // Resource handlers (api_objects.cc, api_writes.cc, api_token.cc).
-  Result<protocol::HttpResponse> GetObject(Call& call, ObjectKind kind, const std::string& ns,
-                                           const std::string& name);
-  Result<protocol::HttpResponse> ListObjects(Call& call, ObjectKind kind,
-                                             const std::optional<std::string>& ns);
-  Result<protocol::HttpResponse> EmptyList(Call& call, std::string_view kind);
-  Result<protocol::HttpResponse> CreateObject(Call& call, ObjectKind kind, const std::string& ns);
-  Result<protocol::HttpResponse> UpdateObject(Call& call, ObjectKind kind, const std::string& ns,
-                                              const std::string& name);
-  Result<protocol::HttpResponse> PatchObject(Call& call, ObjectKind kind, const std::string& ns,
-                                             const std::string& name);
-  Result<protocol::HttpResponse> DeleteObject(Call& call, ObjectKind kind, const std::string& ns,
-                                              const std::string& name);
-  Result<protocol::HttpResponse> DeleteCollection(Call& call, const std::string& ns);
-  Result<protocol::HttpResponse> CreateToken(Call& call, const std::string& ns,
-                                             const std::string& name);
+  Result<HttpResponse> GetObject(Call& call, ObjectKind kind, const std::string& ns,
+                                 const std::string& name);
+  Result<HttpResponse> ListObjects(Call& call, ObjectKind kind,
+                                   const std::optional<std::string>& ns);
+  Result<HttpResponse> EmptyList(Call& call, std::string_view kind);
+  Result<HttpResponse> CreateObject(Call& call, ObjectKind kind, const std::string& ns);
+  Result<HttpResponse> UpdateObject(Call& call, ObjectKind kind, const std::string& ns,
+                                    const std::string& name);
+  Result<HttpResponse> PatchObject(Call& call, ObjectKind kind, const std::string& ns,
+                                   const std::string& name);
+  Result<HttpResponse> DeleteObject(Call& call, ObjectKind kind, const std::string& ns,
+                                    const std::string& name);
+  Result<HttpResponse> DeleteCollection(Call& call, const std::string& ns);
+  Result<HttpResponse> CreateToken(Call& call, const std::string& ns, const std::string& name);
 
   // Stores a new object (stamping uid, resourceVersion, creationTimestamp); the Namespace
   // variant also creates the namespace's "default" service account.
@@ -148,8 +147,8 @@ class KubeApi {
   Result<boost::json::object> ApplyUpdate(
       Call& call, ObjectKind kind, const std::string& ns, const std::string& name,
       const std::function<Result<boost::json::object>(const boost::json::object&)>& mutate);
-  Result<protocol::HttpResponse> ServerSideApply(Call& call, ObjectKind kind, const std::string& ns,
-                                                 const std::string& name);
+  Result<HttpResponse> ServerSideApply(Call& call, ObjectKind kind, const std::string& ns,
+                                       const std::string& name);
   // Runs fn in a write transaction, or a read transaction when dry_run (fn must then not write).
   Status Transact(bool dry_run, const std::function<Status(store::StoreTx&)>& fn);
 

@@ -12,7 +12,7 @@
 namespace irsa::kube {
 
 struct KubeApi::Call {
-  const protocol::HttpRequest& http;
+  const HttpRequest& http;
   ClusterInfo cluster;
   std::map<std::string, std::string> query;  // percent-decoded; first occurrence wins
   std::string principal;                     // the authenticated user
@@ -23,7 +23,7 @@ struct KubeApi::Call {
   // ?dryRun=All.
   bool DryRun() const;
   // A JSON response carrying the collected warnings.
-  protocol::HttpResponse Respond(int status, const boost::json::value& body) const;
+  HttpResponse Respond(int status, const boost::json::value& body) const;
 };
 
 // Parses "a=b&c=d" (percent-decoding, '+' as space); malformed escapes are BadRequest.

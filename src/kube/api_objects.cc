@@ -43,8 +43,8 @@ std::string ContinueKey(const json::object& object) {
 
 }  // namespace
 
-Result<protocol::HttpResponse> KubeApi::GetObject(Call& call, ObjectKind kind,
-                                                  const std::string& ns, const std::string& name) {
+Result<HttpResponse> KubeApi::GetObject(Call& call, ObjectKind kind, const std::string& ns,
+                                        const std::string& name) {
   std::optional<json::object> object;
   std::string rv;
   IRSA_RETURN_IF_ERROR(store_.Read([&](store::StoreTx& tx) -> Status {
@@ -64,8 +64,8 @@ Result<protocol::HttpResponse> KubeApi::GetObject(Call& call, ObjectKind kind,
   return call.Respond(200, *object);
 }
 
-Result<protocol::HttpResponse> KubeApi::ListObjects(Call& call, ObjectKind kind,
-                                                    const std::optional<std::string>& ns) {
+Result<HttpResponse> KubeApi::ListObjects(Call& call, ObjectKind kind,
+                                          const std::optional<std::string>& ns) {
   IRSA_TRY(LabelSelector labels, LabelSelector::Parse(call.Param("labelSelector")));
   std::vector<std::string> fields = {"metadata.name", "metadata.namespace"};
   if (kind == ObjectKind::kNamespace) fields.push_back("status.phase");
@@ -135,7 +135,7 @@ Result<protocol::HttpResponse> KubeApi::ListObjects(Call& call, ObjectKind kind,
                                         {"items", std::move(array)}});
 }
 
-Result<protocol::HttpResponse> KubeApi::EmptyList(Call& call, std::string_view kind) {
+Result<HttpResponse> KubeApi::EmptyList(Call& call, std::string_view kind) {
   std::string rv;
   IRSA_RETURN_IF_ERROR(store_.Read([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(int64_t current,

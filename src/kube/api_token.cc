@@ -103,8 +103,8 @@ Result<ParsedTokenRequest> ParseTokenRequest(const std::string& body, const std:
 
 }  // namespace
 
-Result<protocol::HttpResponse> KubeApi::CreateToken(Call& call, const std::string& ns,
-                                                    const std::string& name) {
+Result<HttpResponse> KubeApi::CreateToken(Call& call, const std::string& ns,
+                                          const std::string& name) {
   IRSA_TRY(ParsedTokenRequest parsed, ParseTokenRequest(call.http.body, name));
   std::optional<json::object> sa;
   IRSA_RETURN_IF_ERROR(store_.Read([&](store::StoreTx& tx) -> Status {

@@ -20,7 +20,7 @@ std::string MediaType(std::string_view content_type) {
   return AsciiLower(TrimWhitespace(content_type.substr(0, semi)));
 }
 
-Status CheckJsonContentType(const protocol::HttpRequest& request) {
+Status CheckJsonContentType(const HttpRequest& request) {
   std::string type = MediaType(request.Header("content-type"));
   if (type.empty() || type == "application/json") return OkStatus();
   return k8s_errors::UnsupportedMediaType(
@@ -123,8 +123,7 @@ Result<json::object> KubeApi::InsertNew(Call& call, ObjectKind kind, json::objec
   return object;
 }
 
-Result<protocol::HttpResponse> KubeApi::CreateObject(Call& call, ObjectKind kind,
-                                                     const std::string& ns) {
+Result<HttpResponse> KubeApi::CreateObject(Call& call, ObjectKind kind, const std::string& ns) {
   IRSA_RETURN_IF_ERROR(CheckJsonContentType(call.http));
   IRSA_TRY(FieldValidation validation, ParseFieldValidation(call.Param("fieldValidation")));
   IRSA_TRY(json::object object, ParseJsonObject(call.http.body));
@@ -208,9 +207,8 @@ Result<json::object> KubeApi::ApplyUpdate(
   return result;
 }
 
-Result<protocol::HttpResponse> KubeApi::UpdateObject(Call& call, ObjectKind kind,
-                                                     const std::string& ns,
-                                                     const std::string& name) {
+Result<HttpResponse> KubeApi::UpdateObject(Call& call, ObjectKind kind, const std::string& ns,
+                                           const std::string& name) {
   IRSA_RETURN_IF_ERROR(CheckJsonContentType(call.http));
   IRSA_TRY(json::object object, ParseJsonObject(call.http.body));
   IRSA_TRY(json::object stored,
@@ -219,9 +217,8 @@ Result<protocol::HttpResponse> KubeApi::UpdateObject(Call& call, ObjectKind kind
   return call.Respond(200, stored);
 }
 
-Result<protocol::HttpResponse> KubeApi::PatchObject(Call& call, ObjectKind kind,
-                                                    const std::string& ns,
-                                                    const std::string& name) {
+Result<HttpResponse> KubeApi::PatchObject(Call& call, ObjectKind kind, const std::string& ns,
+                                          const std::string& name) {
   std::string type = MediaType(call.http.Header("content-type"));
   if (type == "application/apply-patch+yaml") return ServerSideApply(call, kind, ns, name);
   if (type != "application/merge-patch+json" && type != "application/strategic-merge-patch+json" &&
@@ -253,9 +250,8 @@ Result<protocol::HttpResponse> KubeApi::PatchObject(Call& call, ObjectKind kind,
   return call.Respond(200, stored);
 }
 
-Result<protocol::HttpResponse> KubeApi::ServerSideApply(Call& call, ObjectKind kind,
-                                                        const std::string& ns,
-                                                        const std::string& name) {
+Result<HttpResponse> KubeApi::ServerSideApply(Call& call, ObjectKind kind, const std::string& ns,
+                                              const std::string& name) {
   if (call.Param("fieldManager").empty()) {
     return k8s_errors::Invalid(
         "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required "
@@ -302,9 +298,8 @@ Result<protocol::HttpResponse> KubeApi::ServerSideApply(Call& call, ObjectKind k
   return call.Respond(200, stored);
 }
 
-Result<protocol::HttpResponse> KubeApi::DeleteObject(Call& call, ObjectKind kind,
-                                                     const std::string& ns,
-                                                     const std::string& name) {
+Result<HttpResponse> KubeApi::DeleteObject(Call& call, ObjectKind kind, const std::string& ns,
+                                           const std::string& name) {
   IRSA_TRY(DeleteOptions options, ParseDeleteOptions(call));
   if (kind == ObjectKind::kNamespace && IsBuiltinNamespace(name)) {
     return k8s_errors::Forbidden("namespaces \"" + name +
@@ -343,7 +338,7 @@ Result<protocol::HttpResponse> KubeApi::DeleteObject(Call& call, ObjectKind kind
   return call.Respond(200, deleted);
 }
 
-Result<protocol::HttpResponse> KubeApi::DeleteCollection(Call& call, const std::string& ns) {
+Result<HttpResponse> KubeApi::DeleteCollection(Call& call, const std::string& ns) {
   IRSA_TRY(DeleteOptions options, ParseDeleteOptions(call));
   IRSA_TRY(LabelSelector labels, LabelSelector::Parse(call.Param("labelSelector")));
   IRSA_TRY(FieldSelector fields, FieldSelector::Parse(call.Param("fieldSelector"),

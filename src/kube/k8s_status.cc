@@ -98,17 +98,17 @@ json::object SuccessStatusJson(std::string_view name, std::string_view kind) {
                       {"details", json::object{{"name", name}, {"kind", kind}}}};
 }
 
-protocol::HttpResponse JsonResponse(int status, const json::value& body) {
-  protocol::HttpResponse r;
+HttpResponse JsonResponse(int status, const json::value& body) {
+  HttpResponse r;
   r.status = status;
   r.headers.emplace_back("Content-Type", "application/json");
   r.body = json::serialize(body);
   return r;
 }
 
-protocol::HttpResponse ErrorResponse(const Error& error) {
+HttpResponse ErrorResponse(const Error& error) {
   Error k = ToKubernetesError(error);
-  protocol::HttpResponse r = JsonResponse(k.http_status(), StatusJson(k));
+  HttpResponse r = JsonResponse(k.http_status(), StatusJson(k));
   r.labels.error_code = k.code();
   return r;
 }

@@ -10,7 +10,7 @@
 #include <boost/json.hpp>
 
 #include "base/error.h"
-#include "protocol/http_types.h"
+#include "base/http_types.h"
 
 namespace irsa::kube {
 
@@ -49,7 +49,7 @@ boost::json::object StatusJson(const Error& error);
 boost::json::object SuccessStatusJson(std::string_view name, std::string_view kind);
 
 // HTTP responses with Content-Type application/json.
-protocol::HttpResponse JsonResponse(int status, const boost::json::value& body);
-protocol::HttpResponse ErrorResponse(const Error& error);
+HttpResponse JsonResponse(int status, const boost::json::value& body);
+HttpResponse ErrorResponse(const Error& error);
 
 }  // namespace irsa::kube

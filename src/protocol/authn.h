@@ -8,9 +8,9 @@
 
 #include "authz/caller.h"
 #include "base/clock.h"
+#include "base/http_types.h"
 #include "base/result.h"
 #include "iam/credentials.h"
-#include "protocol/http_types.h"
 #include "sts/session_token.h"
 
 namespace irsa::protocol {

@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "protocol/http_types.h"
+#include "base/http_types.h"
 
 namespace irsa::protocol {
 

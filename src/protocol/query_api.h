@@ -12,8 +12,8 @@
 
 #include "authz/authorizer.h"
 #include "authz/caller.h"
+#include "base/http_types.h"
 #include "base/result.h"
-#include "protocol/http_types.h"
 #include "protocol/query_params.h"
 #include "protocol/validation.h"
 #include "protocol/xml_writer.h"

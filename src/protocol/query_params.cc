@@ -1,6 +1,7 @@
 #include "protocol/query_params.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "base/error.h"
 #include "base/strings.h"
@@ -154,10 +155,38 @@ Result<QueryParams> QueryParams::Parse(std::string_view body, std::string_view q
 Result<QueryParams> QueryParams::FromRequest(const HttpRequest& request,
                                              const QueryParamsLimits& limits) {
   std::string_view content_type = request.Header("content-type");
-  bool form =
+  const bool form =
       StartsWithIgnoreCase(TrimWhitespace(content_type), "application/x-www-form-urlencoded") ||
       (!request.HasHeader("content-type") && !request.body.empty());
-  return Parse(form ? std::string_view(request.body) : std::string_view(), request.query, limits);
+  // GET and HEAD requests carry their parameters in the query string only.
+  const bool body_may_carry = request.method != "GET" && request.method != "HEAD";
+  std::string_view body = form && body_may_carry ? std::string_view(request.body) : "";
+  IRSA_TRY(QueryParams params, Parse(body, request.query, limits));
+  if (!body.empty() && IsPresigned(request.query)) {
+    // A presigned URL's signature covers its query string; parameters from anywhere else would
+    // let whoever holds the URL choose the operation.
+    return errors::MalformedQueryString(
+        "A presigned (query-string authenticated) request takes its parameters from the signed "
+        "query string only; it must not carry a form body.");
+  }
+  return params;
+}
+
+bool QueryParams::IsPresigned(std::string_view raw_query) {
+  std::vector<Entry> entries;
+  QueryParamsLimits unbounded;
+  unbounded.max_params = SIZE_MAX;
+  if (!ParseSource(raw_query, "query string", unbounded, entries).ok()) {
+    // Unparseable queries are refused by Parse; count any spelling of the keys as presigned.
+    return raw_query.find("X-Amz-") != std::string_view::npos ||
+           raw_query.find('%') != std::string_view::npos;
+  }
+  for (const auto& [key, value] : entries) {
+    if (key == "X-Amz-Algorithm" || key == "X-Amz-Credential" || key == "X-Amz-Signature") {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool QueryParams::Has(std::string_view name) const { return Get(name).has_value(); }

@@ -2,7 +2,10 @@
 // query string (wire spec §1.2).
 //
 // Merge rule: a name may appear at most once per source (a duplicate within the body, or within
-// the query string, is MalformedQueryString); when both sources carry a name, the body wins.
+// the query string, is MalformedQueryString); when both sources carry a name, the body wins (a
+// header signature covers both). GET and HEAD requests take no parameters from a body, and a
+// presigned request (X-Amz-Algorithm/-Credential/-Signature in the query) must not carry a form
+// body at all: its signature covers only its query string.
 // Decoding is strict: '+' is a space, every '%' must start a two-hex-digit escape, keys are
 // non-empty. Limits bound the number of parameters and key/value lengths (decoded bytes).
 //
@@ -23,8 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/http_types.h"
 #include "base/result.h"
-#include "protocol/http_types.h"
 
 namespace irsa::protocol {
 
@@ -46,9 +49,13 @@ class QueryParams {
   static Result<QueryParams> Parse(std::string_view body, std::string_view query,
                                    const QueryParamsLimits& limits = {});
   // Parses request.query and, if the body is form encoded (Content-Type
-  // application/x-www-form-urlencoded, or absent with a non-empty body), request.body.
+  // application/x-www-form-urlencoded, or absent with a non-empty body) and the method is not
+  // GET or HEAD, request.body. A presigned request with a form body is MalformedQueryString.
   static Result<QueryParams> FromRequest(const HttpRequest& request,
                                          const QueryParamsLimits& limits = {});
+  // True if the raw query string carries SigV4 query authentication (any spelling of
+  // X-Amz-Algorithm, X-Amz-Credential or X-Amz-Signature).
+  static bool IsPresigned(std::string_view raw_query);
 
   size_t size() const { return entries_.size(); }
   const std::vector<Entry>& entries() const { return entries_; }  // sorted by name

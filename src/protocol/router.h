@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "base/http_types.h"
 #include "protocol/authn.h"
-#include "protocol/http_types.h"
 #include "protocol/query_api.h"
 
 namespace irsa::protocol {

@@ -340,10 +340,16 @@ Status CheckTime(const SigV4Request& parsed, const Clock& clock, const SigV4Opti
   SystemTime earliest = now - options.max_skew;
   SystemTime latest = now + options.max_skew;
   std::string minutes = std::to_string(options.max_skew.count() / 60);
+  auto skewed = [&](std::string message) {
+    if (options.s3_errors) {
+      return errors::RequestTimeTooSkewed(
+          "The difference between the request time and the current time is too large.");
+    }
+    return errors::SignatureDoesNotMatch(std::move(message));
+  };
   if (parsed.request_time > latest) {
-    return errors::RequestTimeTooSkewed("Signature not yet current: " + parsed.amz_date +
-                                        " is still later than " + FormatSeconds(latest) + " (" +
-                                        FormatSeconds(now) + " + " + minutes + " min.)");
+    return skewed("Signature not yet current: " + parsed.amz_date + " is still later than " +
+                  FormatSeconds(latest) + " (" + FormatSeconds(now) + " + " + minutes + " min.)");
   }
   if (parsed.form == SigV4Request::Form::kPresigned && parsed.expires_seconds > 0) {
     if (now > parsed.request_time + std::chrono::seconds(parsed.expires_seconds)) {
@@ -352,19 +358,28 @@ Status CheckTime(const SigV4Request& parsed, const Clock& clock, const SigV4Opti
     return OkStatus();
   }
   if (parsed.request_time < earliest) {
-    return errors::RequestTimeTooSkewed("Signature expired: " + parsed.amz_date +
-                                        " is now earlier than " + FormatSeconds(earliest) + " (" +
-                                        FormatSeconds(now) + " - " + minutes + " min.)");
+    return skewed("Signature expired: " + parsed.amz_date + " is now earlier than " +
+                  FormatSeconds(earliest) + " (" + FormatSeconds(now) + " - " + minutes + " min.)");
   }
   return OkStatus();
 }
 
-std::string PayloadHash(const HttpRequest& request) {
-  if (request.HasHeader("x-amz-content-sha256")) {
-    return std::string(request.Header("x-amz-content-sha256"));
+bool IsLowerHexDigest(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
-  if (request.body.empty()) return std::string(sigv4::kEmptyPayloadHash);
-  return internal::DigestHex(internal::Sha256(request.body));
+  return true;
+}
+
+Error PayloadMismatch(const SigV4Options& options) {
+  if (options.s3_errors) {
+    return Error("XAmzContentSHA256Mismatch", 400,
+                 "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+  return errors::SignatureDoesNotMatch(
+      "The provided 'x-amz-content-sha256' header does not match the SHA-256 of the request "
+      "body: the signature must cover the payload received.");
 }
 
 }  // namespace
@@ -390,24 +405,63 @@ Result<SigV4Request> ParseSigV4(const HttpRequest& request) {
   return errors::MissingAuthenticationToken(std::string(kMissingAuth));
 }
 
-std::string SigV4CanonicalRequest(const SigV4Request& parsed, const HttpRequest& request) {
+Result<std::string> SigV4PayloadHash(const SigV4Request& parsed, const HttpRequest& request,
+                                     const SigV4Options& options) {
+  const bool presigned = parsed.form == SigV4Request::Form::kPresigned;
+  const bool declared_present = request.HasHeader("x-amz-content-sha256");
+  const std::string_view declared = request.Header("x-amz-content-sha256");
+  const bool unsigned_allowed =
+      options.allow_unsigned_payload || (presigned && options.presigned_unsigned_payload);
+  if (presigned && options.presigned_unsigned_payload && !declared_present) {
+    return std::string(kUnsignedPayload);
+  }
+  if (declared_present && declared == kUnsignedPayload) {
+    if (!unsigned_allowed) {
+      return Error("InvalidRequest", 400,
+                   "x-amz-content-sha256: UNSIGNED-PAYLOAD is accepted only by S3 over TLS; "
+                   "sign the payload.");
+    }
+    return std::string(kUnsignedPayload);
+  }
+  if (options.payload == SigV4Options::Payload::kDeclared) {
+    if (!declared_present) {
+      return Error("InvalidRequest", 400,
+                   "Missing required header for this request: x-amz-content-sha256");
+    }
+    if (declared != kStreamingPayload && !IsLowerHexDigest(declared)) {
+      return Error("InvalidArgument", 400,
+                   "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                   "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.");
+    }
+    return std::string(declared);
+  }
+  std::string computed = request.body.empty() ? std::string(sigv4::kEmptyPayloadHash)
+                                              : internal::DigestHex(internal::Sha256(request.body));
+  if (declared_present && declared != computed) return PayloadMismatch(options);
+  return computed;
+}
+
+std::string SigV4CanonicalRequest(const SigV4Request& parsed, const HttpRequest& request,
+                                  std::string_view payload_hash) {
   std::string storage;
   std::string uri = sigv4::CanonicalUri(sigv4::RawPath(request, storage));
   std::string query =
       sigv4::CanonicalQuery(request.query, parsed.form == SigV4Request::Form::kPresigned);
   return sigv4::CanonicalRequest(request.method, uri, query, request, parsed.signed_headers,
-                                 PayloadHash(request));
+                                 payload_hash);
 }
 
-std::string SigV4StringToSign(const SigV4Request& parsed, const HttpRequest& request) {
+std::string SigV4StringToSign(const SigV4Request& parsed, const HttpRequest& request,
+                              std::string_view payload_hash) {
   return sigv4::StringToSign(parsed.amz_date, parsed.CredentialScope(),
-                             SigV4CanonicalRequest(parsed, request));
+                             SigV4CanonicalRequest(parsed, request, payload_hash));
 }
 
 Status VerifySigV4(const SigV4Request& parsed, std::string_view secret, const HttpRequest& request,
                    const Clock& clock, SigningKeyCache& cache, const SigV4Options& options) {
   IRSA_RETURN_IF_ERROR(CheckTime(parsed, clock, options));
-  std::string string_to_sign = SigV4StringToSign(parsed, request);
+  IRSA_TRY(std::string payload_hash, SigV4PayloadHash(parsed, request, options));
+  std::string string_to_sign = SigV4StringToSign(parsed, request, payload_hash);
   internal::Digest key = cache.Get(secret, parsed.date, parsed.region, parsed.service);
   std::string expected = sigv4::ComputeSignature(key, string_to_sign);
   if (!ConstantTimeEquals(expected, parsed.signature)) {

@@ -8,10 +8,16 @@
 //   secret = LookUpSecret(sig.access_key_id);       // caller: unknown key -> InvalidClientTokenId
 //   IRSA_RETURN_IF_ERROR(VerifySigV4(sig, secret, request, clock));
 //
+// The signature covers the request: the payload hash in the canonical request is always computed
+// from the bytes received (SigV4Options::payload says when the caller streams the body and
+// verifies it itself), and a client-supplied `x-amz-content-sha256` that differs is refused.
+//
 // Error codes and messages follow AWS: MissingAuthenticationToken (no auth at all),
-// IncompleteSignature (malformed/missing parts), RequestTimeTooSkewed (date more than 15 min off),
-// AccessDenied "Request has expired" (presigned URL past X-Amz-Expires), SignatureDoesNotMatch
-// (bad scope or signature). Messages never contain the signature, the secret or the token.
+// IncompleteSignature (malformed/missing parts), SignatureDoesNotMatch "Signature expired: …"
+// (request time more than 5 min off; S3 style: RequestTimeTooSkewed, 15 min), AccessDenied
+// "Request has expired" (presigned URL past X-Amz-Expires), SignatureDoesNotMatch (bad scope or
+// signature, or a payload that does not match its declared hash; S3 style:
+// XAmzContentSHA256Mismatch). Messages never contain the signature, the secret or the token.
 //
 // Thread-safety: free functions are reentrant; SigningKeyCache is internally synchronised.
 #pragma once
@@ -28,8 +34,8 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/http_types.h"
 #include "base/result.h"
-#include "protocol/http_types.h"
 
 namespace irsa::protocol {
 
@@ -95,21 +101,52 @@ class SigningKeyCache {
   std::unique_ptr<Shard[]> shards_;
 };
 
+// The payload hashes that stand for something other than the body's SHA-256.
+inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
+inline constexpr std::string_view kStreamingPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+
 struct SigV4Options {
-  std::chrono::seconds max_skew{15 * 60};  // allowed |request time - now| (header form)
+  // Allowed |request time - now| (header form; presigned: how far in the future X-Amz-Date may
+  // be). AWS: 5 minutes for IAM, STS and EKS; S3 allows 15.
+  std::chrono::seconds max_skew{5 * 60};
+  enum class Payload {
+    // The whole body is in `request.body`: its SHA-256 is the payload hash. A supplied
+    // x-amz-content-sha256 must equal it (or be UNSIGNED-PAYLOAD where allowed).
+    kBody,
+    // The caller streams the body (S3 uploads): the canonical request uses the declared
+    // x-amz-content-sha256 (required), and the caller must verify the bytes against it (or verify
+    // the chunk signatures of a STREAMING-AWS4-HMAC-SHA256-PAYLOAD body) before acting on them.
+    kDeclared,
+  };
+  Payload payload = Payload::kBody;
+  // Accept x-amz-content-sha256: UNSIGNED-PAYLOAD (AWS: S3 over TLS). Presigned S3 URLs sign
+  // UNSIGNED-PAYLOAD without the header; `presigned_unsigned_payload` selects that.
+  bool allow_unsigned_payload = false;
+  bool presigned_unsigned_payload = false;
+  // S3's error vocabulary (RequestTimeTooSkewed, XAmzContentSHA256Mismatch) instead of the Query
+  // services' (SignatureDoesNotMatch).
+  bool s3_errors = false;
 };
 
 // Step 2: checks the request time against `clock` (header form: |skew| <= max_skew; presigned:
-// not expired and not more than max_skew in the future), recomputes the signature with `secret`
-// (payload hash = x-amz-content-sha256 header if present, else hex SHA-256 of the body) and
-// compares it in constant time.
+// not expired and not more than max_skew in the future), checks the declared payload hash against
+// the body (SigV4Options::payload), recomputes the signature with `secret` and compares it in
+// constant time.
 Status VerifySigV4(const SigV4Request& parsed, std::string_view secret, const HttpRequest& request,
                    const Clock& clock, SigningKeyCache& cache = SigningKeyCache::Default(),
                    const SigV4Options& options = {});
 
+// The payload hash the canonical request of `request` uses under `options`, or the error a
+// declared x-amz-content-sha256 earns (SignatureDoesNotMatch / XAmzContentSHA256Mismatch, or
+// InvalidRequest for UNSIGNED-PAYLOAD where it is not allowed).
+Result<std::string> SigV4PayloadHash(const SigV4Request& parsed, const HttpRequest& request,
+                                     const SigV4Options& options = {});
+
 // The canonical request / string to sign that VerifySigV4 computes (diagnostics and tests;
-// contains no secret).
-std::string SigV4CanonicalRequest(const SigV4Request& parsed, const HttpRequest& request);
-std::string SigV4StringToSign(const SigV4Request& parsed, const HttpRequest& request);
+// contains no secret). `payload_hash` as SigV4PayloadHash returns it.
+std::string SigV4CanonicalRequest(const SigV4Request& parsed, const HttpRequest& request,
+                                  std::string_view payload_hash);
+std::string SigV4StringToSign(const SigV4Request& parsed, const HttpRequest& request,
+                              std::string_view payload_hash);
 
 }  // namespace irsa::protocol

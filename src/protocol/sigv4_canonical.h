@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/http_types.h"
+#include "base/http_types.h"
 #include "protocol/sigv4_hash.h"
 
 namespace irsa::protocol::sigv4 {

@@ -40,10 +40,8 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string PayloadHashOf(const HttpRequest& r) {
-  for (const auto& [name, value] : r.headers) {
-    if (name == "x-amz-content-sha256") return value;
-  }
+std::string PayloadHashOf(const HttpRequest& r, const SigV4SigningParams& params) {
+  if (!params.payload_hash_override.empty()) return params.payload_hash_override;
   return internal::DigestHex(internal::Sha256(r.body));
 }
 
@@ -53,7 +51,7 @@ std::string Sign(const HttpRequest& r, const std::vector<std::string>& signed_he
   std::string storage;
   std::string canonical = sigv4::CanonicalRequest(
       r.method, sigv4::CanonicalUri(sigv4::RawPath(r, storage)),
-      sigv4::CanonicalQuery(r.query, presigned), r, signed_headers, PayloadHashOf(r));
+      sigv4::CanonicalQuery(r.query, presigned), r, signed_headers, PayloadHashOf(r, params));
   std::string scope = sigv4::CredentialScope(scope_date, params.region, params.service);
   internal::Digest key = sigv4::DeriveSigningKey(params.credentials.secret_access_key, scope_date,
                                                  params.region, params.service);
@@ -76,7 +74,7 @@ HttpRequest SignSigV4Header(const SigV4SigningInput& input, const SigV4SigningPa
     r.headers.emplace_back("x-amz-security-token", params.credentials.session_token);
   }
   if (params.add_content_sha256_header) {
-    r.headers.emplace_back("x-amz-content-sha256", internal::DigestHex(internal::Sha256(r.body)));
+    r.headers.emplace_back("x-amz-content-sha256", PayloadHashOf(r, params));
   }
   std::vector<std::string> names = SortedHeaderNames(r);
   std::string signature = Sign(r, names, amz_date, day, params, false);

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "protocol/http_types.h"
+#include "base/http_types.h"
 
 namespace irsa::protocol {
 
@@ -38,6 +38,10 @@ struct SigV4SigningParams {
   SystemTime time;
   // Header form: also send x-amz-content-sha256 (signed). Presigned: unused.
   bool add_content_sha256_header = false;
+  // The payload hash to sign instead of the body's SHA-256 (UNSIGNED-PAYLOAD,
+  // STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a precomputed hash of a streamed body); also the
+  // x-amz-content-sha256 value when add_content_sha256_header is set.
+  std::string payload_hash_override;
 };
 
 // Header form: returns the request with lower-cased headers host, x-amz-date,

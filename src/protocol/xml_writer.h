@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "protocol/http_types.h"
+#include "base/http_types.h"
 
 namespace irsa::protocol {
 

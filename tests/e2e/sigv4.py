@@ -10,8 +10,9 @@ def _hmac(key, msg):
 
 
 def sign(method, url, body, key_id, secret, region="us-east-1", service="sts", when=None,
-         token=None, extra_headers=None):
-    """Returns the headers (dict) that sign `method url body`."""
+         token=None, extra_headers=None, content_sha256=None):
+    """Returns the headers (dict) that sign `method url body`. With `content_sha256`, that value
+    is sent (and signed) as x-amz-content-sha256 and used as the canonical payload hash."""
     when = when or datetime.datetime.now(datetime.timezone.utc)
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
     day = amz_date[:8]
@@ -23,6 +24,8 @@ def sign(method, url, body, key_id, secret, region="us-east-1", service="sts", w
         headers["x-amz-security-token"] = token
     for k, v in (extra_headers or {}).items():
         headers[k.lower()] = v
+    if content_sha256 is not None:
+        headers["x-amz-content-sha256"] = content_sha256
     signed = sorted(headers)
     query = urllib.parse.parse_qsl(parsed.query, keep_blank_values=True)
     canonical_query = "&".join(
@@ -31,7 +34,9 @@ def sign(method, url, body, key_id, secret, region="us-east-1", service="sts", w
     canonical = "\n".join([
         method, parsed.path or "/", canonical_query,
         "".join("%s:%s\n" % (h, " ".join(str(headers[h]).split())) for h in signed),
-        ";".join(signed), hashlib.sha256(body.encode("utf-8")).hexdigest()])
+        ";".join(signed),
+        content_sha256 if content_sha256 is not None
+        else hashlib.sha256(body.encode("utf-8")).hexdigest()])
     scope = "%s/%s/%s/aws4_request" % (day, region, service)
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
                          hashlib.sha256(canonical.encode("utf-8")).hexdigest()])

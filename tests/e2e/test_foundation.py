@@ -185,7 +185,10 @@ class FoundationTest(unittest.TestCase):
                             when=datetime.datetime.now(datetime.timezone.utc)
                             - datetime.timedelta(minutes=20))
         status, _, text = raw(self.server, "POST", body=body.encode(), headers=skewed)
-        self.assertEqual((status, error_code(text)[0]), (403, "RequestTimeTooSkewed"))
+        self.assertEqual((status, error_code(text)[0]), (403, "SignatureDoesNotMatch"))
+        self.assertRegex(error_code(text)[1],
+                         r"^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z "
+                         r"\(\d{8}T\d{6}Z - 5 min\.\)$")
 
         tampered = dict(ok)
         status, _, text = raw(self.server, "POST", body=(body + "&x=1").encode(), headers=tampered)

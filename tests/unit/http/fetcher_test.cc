@@ -82,8 +82,8 @@ class FetcherTest : public ::testing::Test {
     log::SetSink(nullptr);
   }
 
-  static protocol::HttpResponse Handler(protocol::HttpRequest& r) {
-    protocol::HttpResponse resp;
+  static HttpResponse Handler(HttpRequest& r) {
+    HttpResponse resp;
     resp.headers.emplace_back("Content-Type", "application/json");
     if (r.path == "/redirect") {
       resp.status = 302;

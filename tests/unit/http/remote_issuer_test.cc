@@ -92,8 +92,8 @@ TEST(RemoteIssuerOverHttps, FetchRotateAndSurviveOutage) {
   options.registry = &server_registry;
   options.random = &random;
   options.access_log = false;
-  auto server = std::make_unique<Server>(options, [&](protocol::HttpRequest& r) {
-    protocol::HttpResponse resp;
+  auto server = std::make_unique<Server>(options, [&](HttpRequest& r) {
+    HttpResponse resp;
     std::lock_guard lock(docs.mu);
     ++docs.requests;
     resp.headers.emplace_back("Content-Type", "application/json");

@@ -72,8 +72,8 @@ class ServerTest : public ::testing::Test {
   }
 
   // Default handler: echoes method, path and body, labelled as an STS call.
-  static protocol::HttpResponse Echo(protocol::HttpRequest& r) {
-    protocol::HttpResponse resp;
+  static HttpResponse Echo(HttpRequest& r) {
+    HttpResponse resp;
     resp.status = r.path == "/missing" ? 404 : 200;
     resp.headers.emplace_back("Content-Type", "text/plain");
     resp.body = r.method + " " + r.path + " " + r.body;
@@ -144,10 +144,10 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
 }
 
 TEST_F(ServerTest, HandlerSeesParsedRequest) {
-  protocol::HttpRequest seen;
-  StartServer([&](protocol::HttpRequest& r) {
+  HttpRequest seen;
+  StartServer([&](HttpRequest& r) {
     seen = r;
-    return protocol::HttpResponse{.status = 204};
+    return HttpResponse{.status = 204};
   });
   RawClient c(port_);
   auto r = c.RoundTrip(
@@ -181,8 +181,8 @@ TEST_F(ServerTest, AbsoluteFormTarget) {
 }
 
 TEST_F(ServerTest, HandlerHeadersCannotOverrideFraming) {
-  StartServer([](protocol::HttpRequest&) {
-    protocol::HttpResponse resp;
+  StartServer([](HttpRequest&) {
+    HttpResponse resp;
     resp.body = "abc";
     resp.headers = {{"Content-Length", "99"}, {"X-Evil", "a\r\nInjected: 1"}, {"X-Ok", "yes"}};
     return resp;
@@ -199,7 +199,7 @@ TEST_F(ServerTest, HandlerHeadersCannotOverrideFraming) {
 
 TEST_F(ServerTest, HealthzAnsweredWithoutHandler) {
   std::atomic<int> calls{0};
-  StartServer([&](protocol::HttpRequest& r) {
+  StartServer([&](HttpRequest& r) {
     ++calls;
     return Echo(r);
   });
@@ -443,8 +443,7 @@ TEST_F(ServerTest, Expect100Continue) {
 }
 
 TEST_F(ServerTest, HandlerExceptionGives500) {
-  StartServer(
-      [](protocol::HttpRequest&) -> protocol::HttpResponse { throw std::runtime_error("boom"); });
+  StartServer([](HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); });
   RawClient c(port_);
   auto r = c.RoundTrip("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(r);
@@ -458,7 +457,7 @@ TEST_F(ServerTest, HandlerExceptionGives500) {
 
 TEST_F(ServerTest, CustomErrorResponder) {
   options_.error_responder = [](const Error& e, std::string_view id) {
-    protocol::HttpResponse r;
+    HttpResponse r;
     r.status = e.http_status();
     r.headers.emplace_back("Content-Type", "application/json");
     r.body = "{\"code\":\"" + e.code() + "\",\"id\":\"" + std::string(id) + "\"}";
@@ -506,7 +505,7 @@ TEST_F(ServerTest, GracefulStopFinishesInFlightRequest) {
   std::mutex mu;
   std::condition_variable cv;
   bool entered = false;
-  StartServer([&](protocol::HttpRequest& r) {
+  StartServer([&](HttpRequest& r) {
     if (r.path == "/slow") {
       {
         std::lock_guard lock(mu);

@@ -76,7 +76,7 @@ class LoopbackServer {
       boost::system::error_code ec;
       http::read(socket, buffer, req, ec);
       if (ec) return;
-      protocol::HttpRequest r;
+      HttpRequest r;
       r.method = std::string(req.method_string());
       r.target = std::string(req.target());
       std::string target = r.target;
@@ -89,7 +89,7 @@ class LoopbackServer {
                                std::string(field.value()));
       }
       r.body = req.body();
-      protocol::HttpResponse out = api_.Handle(kCluster, r);
+      HttpResponse out = api_.Handle(kCluster, r);
       if (std::getenv("IRSA_KUBE_TRACE"))
         std::fprintf(stderr, "TRACE %s %s auth=%s -> %d %.300s\n", r.method.c_str(),
                      r.target.c_str(), std::string(r.Header("authorization")).c_str(), out.status,

@@ -84,7 +84,7 @@ TEST_F(KubeApiTest, VersionAndDiscovery) {
   EXPECT_TRUE(saw_sa && saw_token && saw_ns);
 
   // Aggregated discovery is answered in the legacy format, marked plain application/json.
-  protocol::HttpRequest aggregated = Request("GET", "/apis");
+  HttpRequest aggregated = Request("GET", "/apis");
   aggregated.headers.emplace_back(
       "accept", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
   r = api.Handle(kCluster, aggregated);
@@ -433,7 +433,7 @@ TEST_F(KubeApiTest, ListsSelectorsPaginationAndTables) {
   EXPECT_EQ(Json(r).at("items").as_array().size(), 7u);  // 3 + one "default" per namespace
 
   // Table.
-  protocol::HttpRequest table = Request("GET", kSaPath);
+  HttpRequest table = Request("GET", kSaPath);
   table.headers.insert(table.headers.begin(),
                        {"accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"});
   clock.Advance(std::chrono::seconds(200));

@@ -78,10 +78,9 @@ struct ApiFixture {
         minter(clock),
         api(store, clock, random, minter, directory) {}
 
-  protocol::HttpRequest Request(std::string method, std::string target, std::string body = "",
-                                std::string content_type = "application/json",
-                                std::string token = kToken) {
-    protocol::HttpRequest r;
+  HttpRequest Request(std::string method, std::string target, std::string body = "",
+                      std::string content_type = "application/json", std::string token = kToken) {
+    HttpRequest r;
     r.method = std::move(method);
     r.target = target;
     size_t q = target.find('?');
@@ -94,19 +93,19 @@ struct ApiFixture {
     r.body = std::move(body);
     return r;
   }
-  protocol::HttpResponse Send(std::string method, std::string target, std::string body = "",
-                              std::string content_type = "application/json") {
+  HttpResponse Send(std::string method, std::string target, std::string body = "",
+                    std::string content_type = "application/json") {
     return api.Handle(kCluster, Request(std::move(method), std::move(target), std::move(body),
                                         std::move(content_type)));
   }
   // Parses a response body (empty object if not JSON).
-  static boost::json::object Json(const protocol::HttpResponse& r) {
+  static boost::json::object Json(const HttpResponse& r) {
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(r.body, ec);
     if (ec || !v.is_object()) return {};
     return v.as_object();
   }
-  static std::string Header(const protocol::HttpResponse& r, const std::string& name) {
+  static std::string Header(const HttpResponse& r, const std::string& name) {
     for (const auto& [k, v] : r.headers) {
       if (k == name) return v;
     }

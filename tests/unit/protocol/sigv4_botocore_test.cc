@@ -49,7 +49,8 @@ TEST(SigV4Botocore, AllVectorsVerify) {
     FakeClock clock = FakeClock::AtUnixSeconds(v.time + 30);
     SigningKeyCache cache(16);
     Status s = VerifySigV4(*parsed, v.secret, r, clock, cache);
-    EXPECT_TRUE(s.ok()) << s.error().message() << "\n" << SigV4CanonicalRequest(*parsed, r);
+    EXPECT_TRUE(s.ok()) << s.error().message() << "\n"
+                        << SigV4CanonicalRequest(*parsed, r, SigV4PayloadHash(*parsed, r).value());
     // Wrong secret and tampered body/query are rejected.
     EXPECT_EQ(VerifySigV4(*parsed, "not-the-secret", r, clock, cache).error().code(),
               "SignatureDoesNotMatch");

@@ -56,10 +56,11 @@ TEST(SigV4Suite, GetVanilla) {
                     "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
   auto parsed = ParseSigV4(r);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message();
-  EXPECT_EQ(SigV4CanonicalRequest(*parsed, r),
+  EXPECT_EQ(SigV4CanonicalRequest(*parsed, r, sigv4::kEmptyPayloadHash),
             "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"
             "host;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(SigV4StringToSign(*parsed, r),
+  EXPECT_EQ(SigV4PayloadHash(*parsed, r).value(), sigv4::kEmptyPayloadHash);
+  EXPECT_EQ(SigV4StringToSign(*parsed, r, sigv4::kEmptyPayloadHash),
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
             "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
   EXPECT_TRUE(VerifyAt(r, "20150830T123600Z").ok());
@@ -194,11 +195,87 @@ TEST(SigV4RoundTrip, HeaderFormWithSessionTokenAndContentSha) {
   ASSERT_TRUE(parsed->security_token.has_value());
   EXPECT_EQ(*parsed->security_token, "FwoGZXIvYXdzEXAMPLE+/=");
   EXPECT_TRUE(VerifySigned(r, "20261128T110500Z", "secret/key+1").ok());
-  // A body that no longer matches the signed x-amz-content-sha256 is still covered: the header
-  // value is what is signed, so tampering with it fails.
-  SetHeader(r, "x-amz-content-sha256", std::string(sigv4::kEmptyPayloadHash));
-  EXPECT_EQ(VerifySigned(r, "20261128T110500Z", "secret/key+1").error().code(),
+  // A declared hash that is not the body's is refused before the signature is checked.
+  HttpRequest wrong_hash = r;
+  SetHeader(wrong_hash, "x-amz-content-sha256", std::string(sigv4::kEmptyPayloadHash));
+  Status s = VerifySigned(wrong_hash, "20261128T110500Z", "secret/key+1");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), "SignatureDoesNotMatch");
+  EXPECT_NE(s.error().message().find("x-amz-content-sha256"), std::string::npos);
+}
+
+// The attack of a replayed signature with another body: the payload hash comes from the bytes
+// received, never from the client's x-amz-content-sha256 header.
+TEST(SigV4PayloadBinding, ReplayWithAnotherBodyAndItsHashIsRefused) {
+  SigV4SigningParams p = Params();
+  p.add_content_sha256_header = true;
+  const HttpRequest signed_request = SignSigV4Header(GetCallerIdentity(), p);
+  ASSERT_TRUE(VerifySigned(signed_request, "20261128T110000Z", "secret/key+1").ok());
+
+  HttpRequest replay = signed_request;
+  replay.body = "Action=CreateUser&UserName=mallory&Version=2010-05-08";
+  // The body changed, the header still names the signed (old) body's hash.
+  Status old_header = VerifySigned(replay, "20261128T110000Z", "secret/key+1");
+  ASSERT_FALSE(old_header.ok());
+  EXPECT_EQ(old_header.error().code(), "SignatureDoesNotMatch");
+  // The header names the new body's hash: consistent, but not what was signed.
+  SetHeader(replay, "x-amz-content-sha256", internal::DigestHex(internal::Sha256(replay.body)));
+  Status new_header = VerifySigned(replay, "20261128T110000Z", "secret/key+1");
+  ASSERT_FALSE(new_header.ok());
+  EXPECT_EQ(new_header.error().code(), "SignatureDoesNotMatch");
+}
+
+TEST(SigV4PayloadBinding, BodyChangedWithoutHeaderIsRefused) {
+  const HttpRequest signed_request = SignSigV4Header(GetCallerIdentity(), Params());
+  HttpRequest replay = signed_request;
+  replay.body = "Action=ListRoles&Version=2010-05-08";
+  EXPECT_EQ(VerifySigned(replay, "20261128T110000Z", "secret/key+1").error().code(),
             "SignatureDoesNotMatch");
+}
+
+TEST(SigV4PayloadBinding, UnsignedPayloadOnlyWhereAllowed) {
+  SigV4SigningParams p = Params();
+  p.payload_hash_override = std::string(kUnsignedPayload);
+  p.add_content_sha256_header = true;
+  const HttpRequest r = SignSigV4Header(GetCallerIdentity(), p);
+  ASSERT_EQ(r.Header("x-amz-content-sha256"), kUnsignedPayload);
+  auto parsed = ParseSigV4(r);
+  ASSERT_TRUE(parsed.ok());
+  FakeClock clock(At("20261128T110000Z"));
+  Status refused = VerifySigV4(*parsed, "secret/key+1", r, clock);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), "InvalidRequest");
+  SigV4Options s3;
+  s3.allow_unsigned_payload = true;
+  s3.s3_errors = true;
+  EXPECT_TRUE(VerifySigV4(*parsed, "secret/key+1", r, clock, SigningKeyCache::Default(), s3).ok());
+}
+
+TEST(SigV4PayloadBinding, S3StyleMismatchAndDeclaredMode) {
+  SigV4SigningParams p = Params();
+  p.add_content_sha256_header = true;
+  HttpRequest r = SignSigV4Header(GetCallerIdentity(), p);
+  auto parsed = ParseSigV4(r);
+  ASSERT_TRUE(parsed.ok());
+  SigV4Options s3;
+  s3.s3_errors = true;
+  HttpRequest tampered = r;
+  tampered.body += "x";
+  Result<std::string> hash = SigV4PayloadHash(*parsed, tampered, s3);
+  ASSERT_FALSE(hash.ok());
+  EXPECT_EQ(hash.error().code(), "XAmzContentSHA256Mismatch");
+  EXPECT_EQ(hash.error().http_status(), 400);
+  // Declared mode (a streamed body): the header is taken as declared; the caller verifies it.
+  s3.payload = SigV4Options::Payload::kDeclared;
+  HttpRequest streamed = r;
+  streamed.body.clear();
+  Result<std::string> declared = SigV4PayloadHash(*parsed, streamed, s3);
+  ASSERT_TRUE(declared.ok());
+  EXPECT_EQ(*declared, std::string(r.Header("x-amz-content-sha256")));
+  SetHeader(streamed, "x-amz-content-sha256", "not-a-hash");
+  EXPECT_EQ(SigV4PayloadHash(*parsed, streamed, s3).error().code(), "InvalidArgument");
+  RemoveHeader(streamed, "x-amz-content-sha256");
+  EXPECT_EQ(SigV4PayloadHash(*parsed, streamed, s3).error().code(), "InvalidRequest");
 }
 
 TEST(SigV4RoundTrip, PresignedForm) {
@@ -233,9 +310,10 @@ TEST(SigV4RoundTrip, PresignedFromTheFuture) {
   SigV4SigningInput in;
   in.host = "sts.amazonaws.com";
   HttpRequest r = PresignSigV4(in, Params(), 900);
-  Status s = VerifySigned(r, "20261128T104400Z", "secret/key+1");
+  Status s = VerifySigned(r, "20261128T105400Z", "secret/key+1");
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().code(), "RequestTimeTooSkewed");
+  EXPECT_EQ(s.error().code(), "SignatureDoesNotMatch");
+  EXPECT_TRUE(VerifySigned(r, "20261128T105500Z", "secret/key+1").ok());
 }
 
 // ---- errors ----
@@ -363,21 +441,36 @@ TEST(SigV4Errors, DateHeaderFallback) {
 
 TEST(SigV4Errors, SkewBothDirections) {
   HttpRequest r = SignSigV4Header(GetCallerIdentity(), Params());  // signed 11:00:00
-  EXPECT_TRUE(VerifySigned(r, "20261128T111500Z", "secret/key+1").ok());
-  EXPECT_TRUE(VerifySigned(r, "20261128T104500Z", "secret/key+1").ok());
-  Status late = VerifySigned(r, "20261128T111501Z", "secret/key+1");
+  EXPECT_TRUE(VerifySigned(r, "20261128T110500Z", "secret/key+1").ok());
+  EXPECT_TRUE(VerifySigned(r, "20261128T105500Z", "secret/key+1").ok());
+  Status late = VerifySigned(r, "20261128T110501Z", "secret/key+1");
   ASSERT_FALSE(late.ok());
-  EXPECT_EQ(late.error().code(), "RequestTimeTooSkewed");
+  EXPECT_EQ(late.error().code(), "SignatureDoesNotMatch");
   EXPECT_EQ(late.error().http_status(), 403);
   EXPECT_EQ(late.error().message(),
             "Signature expired: 20261128T110000Z is now earlier than 20261128T110001Z "
-            "(20261128T111501Z - 15 min.)");
-  Status early = VerifySigned(r, "20261128T104459Z", "secret/key+1");
+            "(20261128T110501Z - 5 min.)");
+  Status early = VerifySigned(r, "20261128T105459Z", "secret/key+1");
   ASSERT_FALSE(early.ok());
-  EXPECT_EQ(early.error().code(), "RequestTimeTooSkewed");
+  EXPECT_EQ(early.error().code(), "SignatureDoesNotMatch");
   EXPECT_EQ(early.error().message(),
             "Signature not yet current: 20261128T110000Z is still later than 20261128T105959Z "
-            "(20261128T104459Z + 15 min.)");
+            "(20261128T105459Z + 5 min.)");
+}
+
+TEST(SigV4Errors, S3StyleSkewIsRequestTimeTooSkewed) {
+  HttpRequest r = SignSigV4Header(GetCallerIdentity(), Params());  // signed 11:00:00
+  auto parsed = ParseSigV4(r);
+  ASSERT_TRUE(parsed.ok());
+  SigV4Options s3;
+  s3.s3_errors = true;
+  s3.max_skew = std::chrono::minutes(15);
+  FakeClock inside(At("20261128T111500Z"));
+  EXPECT_TRUE(VerifySigV4(*parsed, "secret/key+1", r, inside, SigningKeyCache::Default(), s3).ok());
+  FakeClock outside(At("20261128T111501Z"));
+  Status s = VerifySigV4(*parsed, "secret/key+1", r, outside, SigningKeyCache::Default(), s3);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), "RequestTimeTooSkewed");
 }
 
 TEST(SigV4Errors, SkewMessageMatchesAwsExample) {
@@ -389,8 +482,8 @@ TEST(SigV4Errors, SkewMessageMatchesAwsExample) {
   Status s = VerifySigned(r, "20261128T110000Z", "secret/key+1");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().message(),
-            "Signature expired: 20261128T100000Z is now earlier than 20261128T104500Z "
-            "(20261128T110000Z - 15 min.)");
+            "Signature expired: 20261128T100000Z is now earlier than 20261128T105500Z "
+            "(20261128T110000Z - 5 min.)");
 }
 
 void ExpectMismatch(const HttpRequest& r, std::string_view secret = "secret/key+1") {

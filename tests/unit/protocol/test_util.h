@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "protocol/http_types.h"
+#include "base/http_types.h"
 
 namespace irsa::protocol::testing {
 

@@ -1,5 +1,5 @@
-// The HTTP request and response as the protocol layer sees them: already parsed and size-limited
-// by the http module, independent of Boost.Beast.
+// The HTTP request and response every layer shares: already parsed and size-limited by the http
+// module, independent of Boost.Beast. Plain values; no thread-safety of their own.
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace irsa::protocol {
+namespace irsa {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
@@ -51,4 +51,4 @@ struct HttpResponse {
   RequestLabels labels;
 };
 
-}  // namespace irsa::protocol
+}  // namespace irsa
