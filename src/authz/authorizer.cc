@@ -19,21 +19,25 @@ policy::RequestPrincipal PrincipalOf(const Caller& caller) {
   return policy::RequestPrincipal::Anonymous();
 }
 
+// The account root's identity: everything (its own account's resources; another account's only
+// where that account's resource policy agrees).
+const policy::CompiledPolicyPtr& RootIdentityPolicy() {
+  static const policy::CompiledPolicyPtr* policy =
+      new policy::CompiledPolicyPtr(*policy::CompilePolicy(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
+          policy::PolicyKind::kIdentity, {.name = "root"}));
+  return *policy;
+}
+
+const DenialExplainer& DefaultExplainer() {
+  static const DenialExplainer* explainer = new DenialExplainer();
+  return *explainer;
+}
+
 }  // namespace
 
-std::string DenialMessage(const Caller& caller, std::string_view action, std::string_view resource,
-                          std::string_view why) {
-  std::string message = "User: ";
-  message += caller.arn.empty() ? "anonymous" : caller.arn;
-  message += " is not authorized to perform: ";
-  message += action;
-  message += " on resource: ";
-  message += resource;
-  if (!why.empty()) {
-    message += " because ";
-    message += why;
-  }
-  return message;
+const DenialExplainer& Authorizer::explainer() const {
+  return explainer_ != nullptr ? *explainer_ : DefaultExplainer();
 }
 
 policy::Request Authorizer::BuildRequest(const Caller& caller, std::string_view action,
@@ -44,12 +48,16 @@ policy::Request Authorizer::BuildRequest(const Caller& caller, std::string_view 
       .Resource(std::string(resource))
       .Principal(PrincipalOf(caller), caller.session_name)
       .CurrentTime(clock_.Now())
-      .SecureTransport(facts.secure_transport);
+      .SecureTransport(facts.secure_transport)
+      .Set("aws:ViaAWSService", "false")
+      .Set("aws:PrincipalIsAWSService", "false");
   if (!facts.source_ip.empty()) builder.SourceIp(facts.source_ip);
   if (!facts.requested_region.empty()) builder.Set("aws:RequestedRegion", facts.requested_region);
   if (!facts.user_agent.empty()) builder.Set("aws:UserAgent", facts.user_agent);
   if (caller.type == CallerType::kAssumedRole) {
     builder.TokenIssueTime(caller.token_issue_time);
+    // Temporary credentials obtained without MFA (irsa's sessions carry no MFA yet).
+    builder.Set("aws:MultiFactorAuthPresent", "false");
     for (const auto& tag : caller.session_tags) builder.PrincipalTag(tag.key, tag.value);
     if (!caller.federated_provider.empty()) {
       builder.FederatedProvider(caller.federated_provider);
@@ -72,31 +80,91 @@ policy::Request Authorizer::BuildRequest(const Caller& caller, std::string_view 
   return builder.Build();
 }
 
+policy::Request Authorizer::BuildRequest(const Caller& caller, const AccessRequest& access,
+                                         const RequestFacts& facts) const {
+  policy::Request request = BuildRequest(caller, access.action, access.resource, facts);
+  for (const policy::ContextEntry& entry : access.context.entries()) {
+    if (entry.multi_valued) {
+      request.context.SetMulti(entry.key, entry.values);
+    } else if (!entry.values.empty()) {
+      request.context.Set(entry.key, entry.values.front());
+    }
+  }
+  return request;
+}
+
 Status Authorizer::Authorize(const Caller& caller, std::string_view action,
                              std::string_view resource, const RequestFacts& facts) const {
-  if (caller.type == CallerType::kRoot) return OkStatus();
-  if (caller.type == CallerType::kAnonymous) {
-    return errors::AccessDenied(DenialMessage(caller, action, resource, "the request is unsigned"));
+  AccessRequest access;
+  access.action = std::string(action);
+  access.resource = std::string(resource);
+  return Authorize(caller, access, facts);
+}
+
+Status Authorizer::Authorize(const Caller& caller, const AccessRequest& access,
+                             const RequestFacts& facts) const {
+  const std::string& resource_account =
+      access.resource_account.empty() ? caller.account : access.resource_account;
+  const bool own_account = resource_account == caller.account;
+  if (caller.type == CallerType::kRoot && own_account && !access.resource_policy) {
+    return OkStatus();
   }
-  IRSA_TRY(std::shared_ptr<const CallerPolicies> policies, source_.ForCaller(caller));
-  policy::Request request = BuildRequest(caller, action, resource, facts);
-  for (const auto& [key, value] : policies->principal_tags) {
-    // Session tags (set above) override principal tags with the same key.
-    std::string context_key = "aws:PrincipalTag/" + key;
-    if (!request.context.Find(context_key)) request.context.Set(context_key, value);
+  if (caller.type == CallerType::kAnonymous && !access.resource_policy) {
+    Denial denial;
+    denial.caller = &caller;
+    denial.action = access.action;
+    denial.resource = access.resource;
+    denial.reason = "the request is unsigned";
+    return Deny(denial, facts);
   }
   policy::PolicySet set;
-  set.identity = policies->identity;
-  set.boundary = policies->boundary;
-  set.session = policies->session;
+  set.resource = access.resource_policy;
+  set.resource_account = resource_account;
+  policy::Request request = BuildRequest(caller, access, facts);
+  if (caller.type == CallerType::kRoot) {
+    set.identity.push_back(RootIdentityPolicy());
+  } else if (caller.type != CallerType::kAnonymous) {
+    IRSA_TRY(std::shared_ptr<const CallerPolicies> policies, source_.ForCaller(caller));
+    for (const auto& [key, value] : policies->principal_tags) {
+      // Session tags (set by BuildRequest) override principal tags with the same key.
+      std::string context_key = "aws:PrincipalTag/" + key;
+      if (!request.context.Find(context_key)) request.context.Set(context_key, value);
+    }
+    set.identity = policies->identity;
+    set.boundary = policies->boundary;
+    set.session = policies->session;
+  }
   policy::DecisionResult decision = policy::Decide(set, request);
   if (decision.allowed()) return OkStatus();
   // Denied: evaluate again with a trace (cost only on the failure path) for the explanation.
   policy::DecisionTrace trace;
   policy::Decide(set, request, &trace);
-  std::string why = policy::ExplainDecision(trace);
-  if (why.empty()) why = std::string(decision.reason);
-  return errors::AccessDenied(DenialMessage(caller, action, resource, why));
+  const std::string explanation = policy::ExplainDecision(trace);
+  Denial denial;
+  denial.caller = &caller;
+  denial.action = access.action;
+  denial.resource = access.resource;
+  denial.reason = decision.reason;
+  denial.explanation = explanation;
+  denial.trace = &trace;
+  denial.request = &request;
+  return Deny(denial, facts);
+}
+
+Error Authorizer::Deny(const Denial& denial, const RequestFacts& facts) const {
+  if (audit_ != nullptr) {
+    audit::AuditEvent event;
+    event.request_id = facts.request_id;
+    event.event = std::string(denial.action);
+    event.allowed = false;
+    event.error = "AccessDenied";
+    event.reason = DenialExplainer::FullMessage(denial);
+    event.principal = denial.caller != nullptr ? denial.caller->arn : "";
+    event.source_ip = facts.source_ip;
+    event.access_key_id = denial.caller != nullptr ? denial.caller->access_key_id : "";
+    audit_->Write(event);
+  }
+  return errors::AccessDenied(explainer().Message(denial));
 }
 
 }  // namespace irsa::authz

@@ -1,15 +1,18 @@
 // Authorization of API calls: which policies govern the caller, and what the policy engine
-// decides for (action, resource) with the request's context keys. Every denial carries an exact
-// explanation in AWS's message shape plus irsa's trace:
+// decides for an AccessRequest (action, resource, the operation's condition keys, an optional
+// resource-based policy) with the global condition keys of the caller and the request. Every
+// operation of every service reaches the engine through Authorize(); the operation tables
+// (protocol/query_access.h and the services' REST adapters) compute the AccessRequest.
 //
-//   User: arn:aws:iam::111122223333:user/bob is not authorized to perform: iam:CreateRole on
-//   resource: arn:aws:iam::111122223333:role/x because no identity-based policy allows the
-//   iam:CreateRole action
+// A denial is AccessDenied with AWS's sentence and, per the DenialExplainer's mode, the exact
+// explanation, an encoded decision document, or nothing more (denials.h). Every denial is
+// written to the audit log (when one is given) with the full explanation.
 //
-// The account root is allowed everything in its own account (and nothing in another).
+// The account root is allowed everything in its own account (and, without a resource policy
+// granting it, nothing in another).
 //
 // Thread-safety: Authorizer is immutable after construction and safe to share; the PolicySource
-// must be thread-safe.
+// and the AuditLog must be thread-safe.
 #pragma once
 
 #include <memory>
@@ -18,7 +21,10 @@
 #include <utility>
 #include <vector>
 
+#include "audit/audit_log.h"
+#include "authz/access.h"
 #include "authz/caller.h"
+#include "authz/denials.h"
 #include "base/clock.h"
 #include "base/result.h"
 #include "policy/decision.h"
@@ -42,8 +48,9 @@ class PolicySource {
   virtual Result<std::shared_ptr<const CallerPolicies>> ForCaller(const Caller& caller) = 0;
 };
 
-// Request facts beyond action and resource that become condition keys.
+// Request facts beyond action and resource that become global condition keys.
 struct RequestFacts {
+  std::string request_id;  // for the audit log
   std::string source_ip;
   bool secure_transport = false;
   std::string requested_region;
@@ -55,26 +62,38 @@ struct RequestFacts {
 
 class Authorizer {
  public:
-  Authorizer(PolicySource& source, const Clock& clock) : source_(source), clock_(clock) {}
+  // `explainer` and `audit` may be null (full explanations, no audit); both must outlive this.
+  Authorizer(PolicySource& source, const Clock& clock, const DenialExplainer* explainer = nullptr,
+             audit::AuditLog* audit = nullptr)
+      : source_(source), clock_(clock), explainer_(explainer), audit_(audit) {}
 
   // Ok if allowed; AccessDenied (403) with the explanation otherwise; other errors if the
   // caller's policies cannot be loaded.
+  Status Authorize(const Caller& caller, const AccessRequest& access,
+                   const RequestFacts& facts = {}) const;
+  // Identity-based only, without operation keys.
   Status Authorize(const Caller& caller, std::string_view action, std::string_view resource,
                    const RequestFacts& facts = {}) const;
 
-  // The policy-engine request for a caller (principal and global condition keys).
+  // The policy-engine request for a caller: principal and global condition keys, then the
+  // operation's keys from `access` (which replace same-named global keys).
+  policy::Request BuildRequest(const Caller& caller, const AccessRequest& access,
+                               const RequestFacts& facts) const;
   policy::Request BuildRequest(const Caller& caller, std::string_view action,
                                std::string_view resource, const RequestFacts& facts) const;
 
+  // The AccessDenied of a decision made elsewhere with the same engine (the STS trust-policy
+  // decisions): rendered per the explainer's mode, audited. `trace` may be null.
+  Error Deny(const Denial& denial, const RequestFacts& facts) const;
+
+  const DenialExplainer& explainer() const;
   PolicySource& source() const { return source_; }
 
  private:
   PolicySource& source_;
   const Clock& clock_;
+  const DenialExplainer* explainer_;
+  audit::AuditLog* audit_;
 };
-
-// "User: <arn> is not authorized to perform: <action> on resource: <resource> because <why>".
-std::string DenialMessage(const Caller& caller, std::string_view action, std::string_view resource,
-                          std::string_view why);
 
 }  // namespace irsa::authz

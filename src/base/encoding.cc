@@ -176,42 +176,115 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_spa
   return out;
 }
 
+namespace {
+
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
+
+// The length of the valid UTF-8 sequence starting at text[i] (RFC 3629: no overlong forms, no
+// surrogates, at most U+10FFFF), or 0 if none starts there.
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t length = 0;
+  uint32_t min = 0, code = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    length = 2, min = 0x80, code = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    length = 3, min = 0x800, code = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    length = 4, min = 0x10000, code = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (byte(i + k) & 0x3F);
+  }
+  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+  return length;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+std::string ToValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      out += kReplacementCharacter;
+      ++i;
+    } else {
+      out.append(text.data() + i, length);
+      i += length;
+    }
+  }
+  return out;
+}
+
 void AppendXmlEscaped(std::string& out, std::string_view text) {
   // Runs of characters that need no escaping (the common case: ids, tokens) are appended whole.
+  // Bytes >= 0x80 start UTF-8 sequences, checked one by one; characters XML 1.0 cannot carry
+  // (C0 controls but tab, LF, CR) and invalid UTF-8 become U+FFFD.
   static constexpr auto kSpecial = [] {
     std::array<bool, 256> t{};
     for (unsigned char c : std::string_view("&<>\"'\r")) t[c] = true;
+    for (int c = 0; c < 0x20; ++c) t[c] = c != '\t' && c != '\n' && c != '\r' ? true : t[c];
+    for (int c = 0x80; c < 0x100; ++c) t[c] = true;
     return t;
   }();
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (!kSpecial[c]) continue;
     std::string_view entity;
-    switch (text[i]) {
-      case '&':
-        entity = "&amp;";
-        break;
-      case '<':
-        entity = "&lt;";
-        break;
-      case '>':
-        entity = "&gt;";
-        break;
-      case '"':
-        entity = "&quot;";
-        break;
-      case '\'':
-        entity = "&apos;";
-        break;
-      case '\r':
-        entity = "&#13;";
-        break;
-      default:
+    size_t skip = 1;
+    if (c >= 0x80) {
+      const size_t length = Utf8SequenceLength(text, i);
+      if (length != 0) {
+        i += length - 1;  // a valid sequence stays in the run
         continue;
+      }
+      entity = kReplacementCharacter;
+    } else {
+      switch (c) {
+        case '&':
+          entity = "&amp;";
+          break;
+        case '<':
+          entity = "&lt;";
+          break;
+        case '>':
+          entity = "&gt;";
+          break;
+        case '"':
+          entity = "&quot;";
+          break;
+        case '\'':
+          entity = "&apos;";
+          break;
+        case '\r':
+          entity = "&#13;";
+          break;
+        default:
+          entity = kReplacementCharacter;  // a C0 control XML 1.0 cannot represent
+          break;
+      }
     }
     out.append(text.data() + run, i - run);
     out += entity;
-    run = i + 1;
+    run = i + skip;
   }
   out.append(text.data() + run, text.size() - run);
 }

@@ -25,9 +25,13 @@ std::string PercentEncodePath(std::string_view text);
 // Returns nullopt on a truncated or non-hex escape.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space);
 
-// Escapes & < > " ' for XML text and attribute values.
+// XML character data / attribute text: & < > " ' and CR as entities; C0 controls XML 1.0 cannot
+// carry and invalid UTF-8 become U+FFFD, so a client's bytes are never echoed raw.
 std::string XmlEscape(std::string_view text);
 void AppendXmlEscaped(std::string& out, std::string_view text);
+// RFC 3629 validity; ToValidUtf8 replaces every invalid byte with U+FFFD.
+bool IsValidUtf8(std::string_view text);
+std::string ToValidUtf8(std::string_view text);
 
 // JSON string escaping (without the surrounding quotes), for hand-written JSON log lines.
 void AppendJsonEscaped(std::string& out, std::string_view text);

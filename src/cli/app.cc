@@ -33,6 +33,22 @@ class MasterKeySealer final : public store::SecretSealer {
   const crypto::MasterKey& key_;
 };
 
+// Seals encoded authorization messages with the master key: every node of the deployment opens
+// them, nobody else.
+class MasterKeyMessageSealer final : public authz::MessageSealer {
+ public:
+  explicit MasterKeyMessageSealer(const crypto::MasterKey& key) : key_(key) {}
+  Result<std::string> Seal(std::string_view plaintext) const override {
+    return key_.Seal(plaintext, "irsa-authorization-message");
+  }
+  Result<std::string> Open(std::string_view sealed) const override {
+    return key_.Open(sealed, "irsa-authorization-message");
+  }
+
+ private:
+  const crypto::MasterKey& key_;
+};
+
 Status MakePrivateDir(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
@@ -87,7 +103,14 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
 
   app->key_resolver_ = std::make_unique<iam::AccessKeyResolver>(*app->iam_ctx_);
   app->policy_source_ = std::make_unique<iam::IamPolicySource>(*app->iam_ctx_);
-  app->authorizer_ = std::make_unique<authz::Authorizer>(*app->policy_source_, app->clock_);
+  IRSA_TRY(authz::ExplainDenials explain, authz::ParseExplainDenials(o.explain_denials));
+  app->message_sealer_ = std::make_unique<MasterKeyMessageSealer>(*app->master_key_);
+  app->explainer_ = std::make_unique<authz::DenialExplainer>(explain, app->message_sealer_.get());
+  IRSA_TRY(app->audit_,
+           audit::FileAuditLog::Open(o.audit_log.empty() ? o.data_dir + "/audit.log" : o.audit_log,
+                                     app->clock_));
+  app->authorizer_ = std::make_unique<authz::Authorizer>(*app->policy_source_, app->clock_,
+                                                         app->explainer_.get(), app->audit_.get());
   app->authn_ =
       std::make_unique<protocol::Authenticator>(*app->key_resolver_, *app->sessions_, app->clock_);
   oidc::ClusterOptions cluster_options;
@@ -105,9 +128,6 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
       std::make_unique<HostedClusters>(*app->clusters_, app->clock_, o.account_id);
   app->kube_ = std::make_unique<kube::KubeApi>(*app->store_, app->clock_, app->random_,
                                                *app->hosted_clusters_, *app->hosted_clusters_);
-  IRSA_TRY(app->audit_,
-           audit::FileAuditLog::Open(o.audit_log.empty() ? o.data_dir + "/audit.log" : o.audit_log,
-                                     app->clock_));
   app->sts_ = std::make_unique<sts::StsService>(*app->iam_ctx_, *app->clusters_, *app->sessions_,
                                                 *app->authorizer_, *app->audit_);
   protocol::QueryServices services;

@@ -48,6 +48,7 @@ struct AppOptions {
   int64_t key_rotation_seconds = 0;  // 0 = rotate cluster signing keys only on command
   std::string audit_log;             // "" = <data_dir>/audit.log
   std::string oidc_ca_bundle;        // extra trust anchors for remote OIDC issuers
+  std::string explain_denials = "full";  // authz::ParseExplainDenials: full | encoded | none
 };
 
 class App {
@@ -86,6 +87,8 @@ class App {
   std::unique_ptr<iam::ServiceContext> iam_ctx_;
   std::unique_ptr<iam::AccessKeyResolver> key_resolver_;
   std::unique_ptr<iam::IamPolicySource> policy_source_;
+  std::unique_ptr<authz::MessageSealer> message_sealer_;
+  std::unique_ptr<authz::DenialExplainer> explainer_;
   std::unique_ptr<authz::Authorizer> authorizer_;
   std::unique_ptr<sts::SessionTokenCodec> sessions_;
   std::unique_ptr<protocol::Authenticator> authn_;

@@ -327,6 +327,14 @@ void AddServeCommand(CLI::App& app) {
       ->add_option("--oidc-ca-bundle", options->app.oidc_ca_bundle,
                    "Extra CA certificates (PEM) trusted for remote OIDC issuers")
       ->envname("IRSA_OIDC_CA_BUNDLE");
+  serve
+      ->add_option("--explain-denials", options->app.explain_denials,
+                   "What an AccessDenied tells the caller: full (the exact statement and "
+                   "condition), encoded (AWS's encoded authorization message, opened by "
+                   "sts:DecodeAuthorizationMessage) or none")
+      ->envname("IRSA_EXPLAIN_DENIALS")
+      ->check(CLI::IsMember({"full", "encoded", "none"}))
+      ->capture_default_str();
   serve->add_option("--threads", options->threads, "IO threads (default: cores)")
       ->envname("IRSA_THREADS");
   serve->add_option("--max-body-bytes", options->max_body_bytes, "Request body limit")

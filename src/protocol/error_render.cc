@@ -46,7 +46,7 @@ HttpResponse RenderRestJsonError(const Error& error, std::string_view request_id
   r.headers.emplace_back("x-amzn-ErrorType", error.code());
   AddCommon(r, error, request_id);
   r.body = "{\"message\":\"";
-  AppendJsonEscaped(r.body, error.message());
+  AppendJsonEscaped(r.body, ToValidUtf8(error.message()));
   r.body += "\"}";
   return r;
 }
@@ -88,7 +88,7 @@ std::string_view KubeReason(int http_status, std::string_view error_code) {
 std::string KubeStatusBody(const Error& error) {
   std::string out =
       R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":")";
-  AppendJsonEscaped(out, error.message());
+  AppendJsonEscaped(out, ToValidUtf8(error.message()));
   out += R"(","reason":")";
   out += KubeReason(error.http_status(), error.code());
   out += R"(","code":)";

@@ -44,8 +44,6 @@ Result<HttpResponse> CreateOpenIDConnectProvider(const QueryCall& call) {
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(auto tags, ReadTags(call.params));
   IRSA_TRY(std::string normalized, iam::NormalizeOidcUrl(std::string(url)));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:CreateOpenIDConnectProvider",
-                                      iam::OidcProviderArn(call.account(), normalized)));
   iam::CreateOidcProviderInput input;
   input.url = std::string(url);
   input.client_ids = std::move(client_ids);
@@ -61,7 +59,6 @@ Result<HttpResponse> CreateOpenIDConnectProvider(const QueryCall& call) {
 
 Result<HttpResponse> GetOpenIDConnectProvider(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadProviderArn(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetOpenIDConnectProvider", arn));
   IRSA_TRY(iam::OidcProviderRecord provider,
            iam::GetOpenIDConnectProvider(*call.services.iam, call.account(), arn));
   XmlWriter w = call.Writer();
@@ -74,7 +71,6 @@ Result<HttpResponse> GetOpenIDConnectProvider(const QueryCall& call) {
 }
 
 Result<HttpResponse> ListOpenIDConnectProviders(const QueryCall& call) {
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListOpenIDConnectProviders", "*"));
   IRSA_TRY(auto providers, iam::ListOpenIDConnectProviders(*call.services.iam, call.account()));
   XmlWriter w = call.Writer();
   if (providers.empty()) {
@@ -89,7 +85,6 @@ Result<HttpResponse> ListOpenIDConnectProviders(const QueryCall& call) {
 
 Result<HttpResponse> DeleteOpenIDConnectProvider(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadProviderArn(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteOpenIDConnectProvider", arn));
   IRSA_RETURN_IF_ERROR(iam::DeleteOpenIDConnectProvider(*call.services.iam, call.account(), arn));
   return call.Empty();
 }
@@ -105,7 +100,6 @@ Result<std::pair<std::string, std::string>> ReadArnAndClientId(const QueryCall& 
 
 Result<HttpResponse> AddClientIDToOpenIDConnectProvider(const QueryCall& call) {
   IRSA_TRY(auto input, ReadArnAndClientId(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:AddClientIDToOpenIDConnectProvider", input.first));
   IRSA_RETURN_IF_ERROR(iam::AddClientIDToOpenIDConnectProvider(*call.services.iam, call.account(),
                                                                input.first, input.second));
   return call.Empty();
@@ -113,7 +107,6 @@ Result<HttpResponse> AddClientIDToOpenIDConnectProvider(const QueryCall& call) {
 
 Result<HttpResponse> RemoveClientIDFromOpenIDConnectProvider(const QueryCall& call) {
   IRSA_TRY(auto input, ReadArnAndClientId(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:RemoveClientIDFromOpenIDConnectProvider", input.first));
   IRSA_RETURN_IF_ERROR(iam::RemoveClientIDFromOpenIDConnectProvider(
       *call.services.iam, call.account(), input.first, input.second));
   return call.Empty();
@@ -127,7 +120,6 @@ Result<HttpResponse> UpdateOpenIDConnectProviderThumbprint(const QueryCall& call
   IRSA_TRY(std::vector<std::string> thumbprints, call.params.GetList("ThumbprintList"));
   CheckList(v, "ThumbprintList", thumbprints, 40, 40);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UpdateOpenIDConnectProviderThumbprint", arn));
   IRSA_RETURN_IF_ERROR(iam::UpdateOpenIDConnectProviderThumbprint(
       *call.services.iam, call.account(), arn, thumbprints));
   return call.Empty();
@@ -139,7 +131,6 @@ Result<HttpResponse> TagOpenIDConnectProvider(const QueryCall& call) {
   v.NotNull("Tags", call.params.HasList("Tags"));
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:TagOpenIDConnectProvider", arn));
   IRSA_RETURN_IF_ERROR(
       iam::TagOpenIDConnectProvider(*call.services.iam, call.account(), arn, tags));
   return call.Empty();
@@ -148,7 +139,6 @@ Result<HttpResponse> TagOpenIDConnectProvider(const QueryCall& call) {
 Result<HttpResponse> UntagOpenIDConnectProvider(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadProviderArn(call));
   IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UntagOpenIDConnectProvider", arn));
   IRSA_RETURN_IF_ERROR(
       iam::UntagOpenIDConnectProvider(*call.services.iam, call.account(), arn, keys));
   return call.Empty();
@@ -157,7 +147,6 @@ Result<HttpResponse> UntagOpenIDConnectProvider(const QueryCall& call) {
 Result<HttpResponse> ListOpenIDConnectProviderTags(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadProviderArn(call));
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListOpenIDConnectProviderTags", arn));
   IRSA_TRY(auto page, iam::ListOpenIDConnectProviderTags(*call.services.iam, call.account(), arn,
                                                          paging.marker, paging.max_items));
   XmlWriter w = call.Writer();
@@ -169,16 +158,24 @@ Result<HttpResponse> ListOpenIDConnectProviderTags(const QueryCall& call) {
 }  // namespace
 
 void RegisterIamOidcActions(QueryActionTable& iam) {
-  iam["CreateOpenIDConnectProvider"] = {CreateOpenIDConnectProvider};
-  iam["GetOpenIDConnectProvider"] = {GetOpenIDConnectProvider};
-  iam["ListOpenIDConnectProviders"] = {ListOpenIDConnectProviders};
-  iam["DeleteOpenIDConnectProvider"] = {DeleteOpenIDConnectProvider};
-  iam["AddClientIDToOpenIDConnectProvider"] = {AddClientIDToOpenIDConnectProvider};
-  iam["RemoveClientIDFromOpenIDConnectProvider"] = {RemoveClientIDFromOpenIDConnectProvider};
-  iam["UpdateOpenIDConnectProviderThumbprint"] = {UpdateOpenIDConnectProviderThumbprint};
-  iam["TagOpenIDConnectProvider"] = {TagOpenIDConnectProvider};
-  iam["UntagOpenIDConnectProvider"] = {UntagOpenIDConnectProvider};
-  iam["ListOpenIDConnectProviderTags"] = {ListOpenIDConnectProviderTags};
+  using namespace access;
+  Declare(iam, "iam", "CreateOpenIDConnectProvider", CreateOpenIDConnectProvider, NewOidcProvider(),
+          {RequestTagKeys()});
+  Declare(iam, "iam", "GetOpenIDConnectProvider", GetOpenIDConnectProvider, OidcProvider());
+  Declare(iam, "iam", "ListOpenIDConnectProviders", ListOpenIDConnectProviders, AnyResource());
+  Declare(iam, "iam", "DeleteOpenIDConnectProvider", DeleteOpenIDConnectProvider, OidcProvider());
+  Declare(iam, "iam", "AddClientIDToOpenIDConnectProvider", AddClientIDToOpenIDConnectProvider,
+          OidcProvider());
+  Declare(iam, "iam", "RemoveClientIDFromOpenIDConnectProvider",
+          RemoveClientIDFromOpenIDConnectProvider, OidcProvider());
+  Declare(iam, "iam", "UpdateOpenIDConnectProviderThumbprint",
+          UpdateOpenIDConnectProviderThumbprint, OidcProvider());
+  Declare(iam, "iam", "TagOpenIDConnectProvider", TagOpenIDConnectProvider, OidcProvider(),
+          {RequestTagKeys()});
+  Declare(iam, "iam", "UntagOpenIDConnectProvider", UntagOpenIDConnectProvider, OidcProvider(),
+          {TagKeysKey()});
+  Declare(iam, "iam", "ListOpenIDConnectProviderTags", ListOpenIDConnectProviderTags,
+          OidcProvider());
 }
 
 }  // namespace irsa::protocol

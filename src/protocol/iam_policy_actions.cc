@@ -59,8 +59,6 @@ Result<HttpResponse> CreatePolicy(const QueryCall& call) {
   input.path = std::string(path.value_or("/"));
   input.description = std::string(description.value_or(""));
   input.tags = std::move(tags);
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:CreatePolicy",
-                                      IamArn(call.account(), "policy" + input.path + input.name)));
   IRSA_TRY(iam::PolicyInfo info, iam::CreatePolicy(*call.services.iam, call.account(), input));
   XmlWriter w = call.Writer();
   w.Open("Policy");
@@ -71,7 +69,6 @@ Result<HttpResponse> CreatePolicy(const QueryCall& call) {
 
 Result<HttpResponse> GetPolicy(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadPolicyArn(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetPolicy", arn));
   IRSA_TRY(iam::PolicyInfo info, iam::GetPolicy(*call.services.iam, call.account(), arn));
   XmlWriter w = call.Writer();
   w.Open("Policy");
@@ -82,7 +79,6 @@ Result<HttpResponse> GetPolicy(const QueryCall& call) {
 
 Result<HttpResponse> DeletePolicy(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadPolicyArn(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeletePolicy", arn));
   IRSA_RETURN_IF_ERROR(iam::DeletePolicy(*call.services.iam, call.account(), arn));
   return call.Empty();
 }
@@ -98,7 +94,6 @@ Result<HttpResponse> ListPolicies(const QueryCall& call) {
   CheckEnum(v, "PolicyUsageFilter", usage, {"PermissionsPolicy", "PermissionsBoundary"});
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListPolicies", "*"));
   iam::ListPoliciesInput input;
   if (scope == "AWS") input.scope = iam::PolicyScope::kAws;
   if (scope == "Local") input.scope = iam::PolicyScope::kLocal;
@@ -128,7 +123,6 @@ Result<HttpResponse> CreatePolicyVersion(const QueryCall& call) {
   Validator v;
   CheckDocument(v, "PolicyDocument", document);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:CreatePolicyVersion", arn));
   IRSA_TRY(iam::PolicyVersionInfo info,
            iam::CreatePolicyVersion(*call.services.iam, call.account(), arn, std::string(document),
                                     set_as_default.value_or(false)));
@@ -141,7 +135,6 @@ Result<HttpResponse> CreatePolicyVersion(const QueryCall& call) {
 
 Result<HttpResponse> GetPolicyVersion(const QueryCall& call) {
   IRSA_TRY(auto input, ReadPolicyVersion(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetPolicyVersion", input.first));
   IRSA_TRY(iam::PolicyVersionInfo info,
            iam::GetPolicyVersion(*call.services.iam, call.account(), input.first, input.second));
   XmlWriter w = call.Writer();
@@ -154,7 +147,6 @@ Result<HttpResponse> GetPolicyVersion(const QueryCall& call) {
 Result<HttpResponse> ListPolicyVersions(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadPolicyArn(call));
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListPolicyVersions", arn));
   IRSA_TRY(auto page, iam::ListPolicyVersions(*call.services.iam, call.account(), arn,
                                               paging.marker, paging.max_items));
   XmlWriter w = call.Writer();
@@ -171,7 +163,6 @@ Result<HttpResponse> ListPolicyVersions(const QueryCall& call) {
 
 Result<HttpResponse> DeletePolicyVersion(const QueryCall& call) {
   IRSA_TRY(auto input, ReadPolicyVersion(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeletePolicyVersion", input.first));
   IRSA_RETURN_IF_ERROR(
       iam::DeletePolicyVersion(*call.services.iam, call.account(), input.first, input.second));
   return call.Empty();
@@ -179,7 +170,6 @@ Result<HttpResponse> DeletePolicyVersion(const QueryCall& call) {
 
 Result<HttpResponse> SetDefaultPolicyVersion(const QueryCall& call) {
   IRSA_TRY(auto input, ReadPolicyVersion(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:SetDefaultPolicyVersion", input.first));
   IRSA_RETURN_IF_ERROR(
       iam::SetDefaultPolicyVersion(*call.services.iam, call.account(), input.first, input.second));
   return call.Empty();
@@ -191,7 +181,6 @@ Result<HttpResponse> TagPolicy(const QueryCall& call) {
   v.NotNull("Tags", call.params.HasList("Tags"));
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:TagPolicy", arn));
   IRSA_RETURN_IF_ERROR(iam::TagPolicy(*call.services.iam, call.account(), arn, tags));
   return call.Empty();
 }
@@ -199,7 +188,6 @@ Result<HttpResponse> TagPolicy(const QueryCall& call) {
 Result<HttpResponse> UntagPolicy(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadPolicyArn(call));
   IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UntagPolicy", arn));
   IRSA_RETURN_IF_ERROR(iam::UntagPolicy(*call.services.iam, call.account(), arn, keys));
   return call.Empty();
 }
@@ -207,7 +195,6 @@ Result<HttpResponse> UntagPolicy(const QueryCall& call) {
 Result<HttpResponse> ListPolicyTags(const QueryCall& call) {
   IRSA_TRY(std::string arn, ReadPolicyArn(call));
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListPolicyTags", arn));
   IRSA_TRY(auto page, iam::ListPolicyTags(*call.services.iam, call.account(), arn, paging.marker,
                                           paging.max_items));
   XmlWriter w = call.Writer();
@@ -241,7 +228,6 @@ Result<HttpResponse> ListEntitiesForPolicy(const QueryCall& call) {
   CheckEnum(v, "PolicyUsageFilter", usage, {"PermissionsPolicy", "PermissionsBoundary"});
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListEntitiesForPolicy", arn));
   iam::ListEntitiesForPolicyInput input;
   input.policy_arn = arn;
   if (filter == "User") input.filter = iam::EntityFilter::kUser;
@@ -267,7 +253,6 @@ Result<HttpResponse> ListEntitiesForPolicy(const QueryCall& call) {
 // ---- GetAccountSummary: usage counts and the configured quotas ----
 
 Result<HttpResponse> GetAccountSummary(const QueryCall& call) {
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetAccountSummary", "*"));
   const iam::ServiceContext& ctx = *call.services.iam;
   const std::string& account = call.account();
   int64_t users = 0, roles = 0, policies = 0, versions = 0, providers = 0;
@@ -307,20 +292,21 @@ Result<HttpResponse> GetAccountSummary(const QueryCall& call) {
 }  // namespace
 
 void RegisterIamPolicyActions(QueryActionTable& iam) {
-  iam["CreatePolicy"] = {CreatePolicy};
-  iam["GetPolicy"] = {GetPolicy};
-  iam["DeletePolicy"] = {DeletePolicy};
-  iam["ListPolicies"] = {ListPolicies};
-  iam["CreatePolicyVersion"] = {CreatePolicyVersion};
-  iam["GetPolicyVersion"] = {GetPolicyVersion};
-  iam["ListPolicyVersions"] = {ListPolicyVersions};
-  iam["DeletePolicyVersion"] = {DeletePolicyVersion};
-  iam["SetDefaultPolicyVersion"] = {SetDefaultPolicyVersion};
-  iam["TagPolicy"] = {TagPolicy};
-  iam["UntagPolicy"] = {UntagPolicy};
-  iam["ListPolicyTags"] = {ListPolicyTags};
-  iam["ListEntitiesForPolicy"] = {ListEntitiesForPolicy};
-  iam["GetAccountSummary"] = {GetAccountSummary};
+  using namespace access;
+  Declare(iam, "iam", "CreatePolicy", CreatePolicy, NewPolicy(), {RequestTagKeys()});
+  Declare(iam, "iam", "GetPolicy", GetPolicy, Policy());
+  Declare(iam, "iam", "DeletePolicy", DeletePolicy, Policy());
+  Declare(iam, "iam", "ListPolicies", ListPolicies, AnyResource());
+  Declare(iam, "iam", "CreatePolicyVersion", CreatePolicyVersion, Policy());
+  Declare(iam, "iam", "GetPolicyVersion", GetPolicyVersion, Policy());
+  Declare(iam, "iam", "ListPolicyVersions", ListPolicyVersions, Policy());
+  Declare(iam, "iam", "DeletePolicyVersion", DeletePolicyVersion, Policy());
+  Declare(iam, "iam", "SetDefaultPolicyVersion", SetDefaultPolicyVersion, Policy());
+  Declare(iam, "iam", "TagPolicy", TagPolicy, Policy(), {RequestTagKeys()});
+  Declare(iam, "iam", "UntagPolicy", UntagPolicy, Policy(), {TagKeysKey()});
+  Declare(iam, "iam", "ListPolicyTags", ListPolicyTags, Policy());
+  Declare(iam, "iam", "ListEntitiesForPolicy", ListEntitiesForPolicy, Policy());
+  Declare(iam, "iam", "GetAccountSummary", GetAccountSummary, AnyResource());
   RegisterIamSimulationActions(iam);
 }
 

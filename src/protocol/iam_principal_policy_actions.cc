@@ -140,23 +140,20 @@ Result<std::pair<std::string, std::string>> ReadPrincipalAndPolicyName(const Pri
   return std::make_pair(std::move(name), std::string(policy_name));
 }
 
-// Attach and Detach differ only in the verb and the iam:: function (kind.attach / kind.detach).
+// Attach and Detach differ only in the iam:: function (kind.attach / kind.detach).
 Result<HttpResponse> ChangeAttachment(const PrincipalKind& kind, const QueryCall& call,
-                                      std::string_view verb,
                                       decltype(PrincipalKind::attach) change) {
   IRSA_TRY(auto input, ReadPrincipalAndPolicyArn(kind, call));
-  IRSA_RETURN_IF_ERROR(
-      call.Authorize(kind.Action(verb, "Policy"), kind.resource(call, input.first)));
   IRSA_RETURN_IF_ERROR(change(*call.services.iam, call.account(), input.first, input.second));
   return call.Empty();
 }
 
 Result<HttpResponse> AttachPolicy(const PrincipalKind& kind, const QueryCall& call) {
-  return ChangeAttachment(kind, call, "Attach", kind.attach);
+  return ChangeAttachment(kind, call, kind.attach);
 }
 
 Result<HttpResponse> DetachPolicy(const PrincipalKind& kind, const QueryCall& call) {
-  return ChangeAttachment(kind, call, "Detach", kind.detach);
+  return ChangeAttachment(kind, call, kind.detach);
 }
 
 Result<HttpResponse> ListAttachedPolicies(const PrincipalKind& kind, const QueryCall& call) {
@@ -166,8 +163,6 @@ Result<HttpResponse> ListAttachedPolicies(const PrincipalKind& kind, const Query
   v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPolicyPath);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(
-      call.Authorize(kind.Action("ListAttached", "Policies"), kind.resource(call, name)));
   IRSA_TRY(auto page,
            kind.list_attached(*call.services.iam, call.account(), name,
                               std::string(prefix.value_or("")), paging.marker, paging.max_items));
@@ -190,8 +185,6 @@ Result<HttpResponse> PutPolicy(const PrincipalKind& kind, const QueryCall& call)
   Validator v;
   CheckDocument(v, "PolicyDocument", document);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(
-      call.Authorize(kind.Action("Put", "Policy"), kind.resource(call, input.first)));
   IRSA_RETURN_IF_ERROR(kind.put(*call.services.iam, call.account(), input.first, input.second,
                                 std::string(document)));
   return call.Empty();
@@ -199,8 +192,6 @@ Result<HttpResponse> PutPolicy(const PrincipalKind& kind, const QueryCall& call)
 
 Result<HttpResponse> GetPolicy(const PrincipalKind& kind, const QueryCall& call) {
   IRSA_TRY(auto input, ReadPrincipalAndPolicyName(kind, call));
-  IRSA_RETURN_IF_ERROR(
-      call.Authorize(kind.Action("Get", "Policy"), kind.resource(call, input.first)));
   IRSA_TRY(iam::InlinePolicyResult result,
            kind.get(*call.services.iam, call.account(), input.first, input.second));
   XmlWriter w = call.Writer();
@@ -213,7 +204,6 @@ Result<HttpResponse> GetPolicy(const PrincipalKind& kind, const QueryCall& call)
 Result<HttpResponse> ListPolicies(const PrincipalKind& kind, const QueryCall& call) {
   IRSA_TRY(std::string name, kind.read_inline_name(call));
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize(kind.Action("List", "Policies"), kind.resource(call, name)));
   IRSA_TRY(auto page,
            kind.list(*call.services.iam, call.account(), name, paging.marker, paging.max_items));
   XmlWriter w = call.Writer();
@@ -224,34 +214,50 @@ Result<HttpResponse> ListPolicies(const PrincipalKind& kind, const QueryCall& ca
 
 Result<HttpResponse> DeletePolicy(const PrincipalKind& kind, const QueryCall& call) {
   IRSA_TRY(auto input, ReadPrincipalAndPolicyName(kind, call));
-  IRSA_RETURN_IF_ERROR(
-      call.Authorize(kind.Action("Delete", "Policy"), kind.resource(call, input.first)));
   IRSA_RETURN_IF_ERROR(kind.remove(*call.services.iam, call.account(), input.first, input.second));
   return call.Empty();
 }
 
-void Register(QueryActionTable& iam, const PrincipalKind& kind) {
+// Declares the seven operations of `kind`, each authorized on the principal (`principal`).
+void Register(QueryActionTable& iam, const PrincipalKind& kind, const ResourceSpec& principal) {
   using Handler = Result<HttpResponse> (*)(const PrincipalKind&, const QueryCall&);
-  const std::pair<std::string, Handler> actions[] = {
-      {"Attach" + std::string(kind.noun) + "Policy", AttachPolicy},
-      {"Detach" + std::string(kind.noun) + "Policy", DetachPolicy},
-      {"ListAttached" + std::string(kind.noun) + "Policies", ListAttachedPolicies},
-      {"Put" + std::string(kind.noun) + "Policy", PutPolicy},
-      {"Get" + std::string(kind.noun) + "Policy", GetPolicy},
-      {"List" + std::string(kind.noun) + "Policies", ListPolicies},
-      {"Delete" + std::string(kind.noun) + "Policy", DeletePolicy},
+  using namespace access;
+  const std::string noun(kind.noun);
+  struct Operation {
+    std::string name;
+    Handler handler;
+    const ResourceSpec& resource;
+    std::vector<KeySpec> keys;
   };
-  for (const auto& action : actions) {
-    const Handler handler = action.second;
-    iam[action.first] = {[&kind, handler](const QueryCall& call) { return handler(kind, call); }};
+  const Operation operations[] = {
+      {"Attach" + noun + "Policy",
+       AttachPolicy,
+       principal,
+       {PolicyArnKey(), ExistingBoundaryKey()}},
+      {"Detach" + noun + "Policy",
+       DetachPolicy,
+       principal,
+       {PolicyArnKey(), ExistingBoundaryKey()}},
+      {"ListAttached" + noun + "Policies", ListAttachedPolicies, principal, {}},
+      {"Put" + noun + "Policy", PutPolicy, principal, {ExistingBoundaryKey()}},
+      {"Get" + noun + "Policy", GetPolicy, principal, {}},
+      {"List" + noun + "Policies", ListPolicies, principal, {}},
+      {"Delete" + noun + "Policy", DeletePolicy, principal, {ExistingBoundaryKey()}},
+  };
+  for (const Operation& op : operations) {
+    const Handler handler = op.handler;
+    Declare(
+        iam, "iam", op.name,
+        [&kind, handler](const QueryCall& call) { return handler(kind, call); }, op.resource,
+        op.keys);
   }
 }
 
 }  // namespace
 
 void RegisterIamPrincipalPolicyActions(QueryActionTable& iam) {
-  Register(iam, kRole);
-  Register(iam, kUser);
+  Register(iam, kRole, access::Role());
+  Register(iam, kUser, access::User());
 }
 
 }  // namespace irsa::protocol

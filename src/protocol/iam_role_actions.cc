@@ -60,8 +60,6 @@ Result<HttpResponse> CreateRole(const QueryCall& call) {
   input.max_session_duration = duration;
   input.permissions_boundary_arn = std::string(boundary.value_or(""));
   input.tags = std::move(tags);
-  IRSA_RETURN_IF_ERROR(
-      call.Authorize("iam:CreateRole", iam::RoleArn(call.account(), input.path, input.name)));
   IRSA_TRY(iam::RoleResult created, iam::CreateRole(*call.services.iam, call.account(), input));
   LogTrustWarnings(created.role.arn, created.warnings);
   XmlWriter w = call.Writer();
@@ -73,7 +71,6 @@ Result<HttpResponse> CreateRole(const QueryCall& call) {
 
 Result<HttpResponse> GetRole(const QueryCall& call) {
   IRSA_TRY(std::string name, ReadRoleName(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetRole", RoleResource(call, name)));
   IRSA_TRY(iam::RoleRecord role, iam::GetRole(*call.services.iam, call.account(), name));
   XmlWriter w = call.Writer();
   WriteRole(w, role, RoleView::kGet);
@@ -88,7 +85,6 @@ Result<HttpResponse> UpdateRole(const QueryCall& call) {
   CheckDescription(v, description);
   v.Range("MaxSessionDuration", duration, 3600, 43200);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UpdateRole", RoleResource(call, name)));
   iam::UpdateRoleInput input;
   if (description) input.description = std::string(*description);
   input.max_session_duration = duration;
@@ -103,7 +99,6 @@ Result<HttpResponse> UpdateRoleDescription(const QueryCall& call) {
   Validator v;
   CheckDescription(v, description);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UpdateRoleDescription", RoleResource(call, name)));
   IRSA_TRY(iam::RoleRecord role, iam::UpdateRoleDescription(*call.services.iam, call.account(),
                                                             name, std::string(description)));
   XmlWriter w = call.Writer();
@@ -118,7 +113,6 @@ Result<HttpResponse> UpdateAssumeRolePolicy(const QueryCall& call) {
   CheckDocument(v, "PolicyDocument", document);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   const std::string resource = RoleResource(call, name);
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UpdateAssumeRolePolicy", resource));
   IRSA_TRY(auto warnings, iam::UpdateAssumeRolePolicy(*call.services.iam, call.account(), name,
                                                       std::string(document)));
   LogTrustWarnings(resource, warnings);
@@ -127,7 +121,6 @@ Result<HttpResponse> UpdateAssumeRolePolicy(const QueryCall& call) {
 
 Result<HttpResponse> DeleteRole(const QueryCall& call) {
   IRSA_TRY(std::string name, ReadRoleName(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteRole", RoleResource(call, name)));
   IRSA_RETURN_IF_ERROR(iam::DeleteRole(*call.services.iam, call.account(), name));
   return call.Empty();
 }
@@ -138,7 +131,6 @@ Result<HttpResponse> ListRoles(const QueryCall& call) {
   v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPathPrefix);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListRoles", "*"));
   IRSA_TRY(auto page,
            iam::ListRoles(*call.services.iam, call.account(), std::string(prefix.value_or("/")),
                           paging.marker, paging.max_items));
@@ -160,7 +152,6 @@ Result<HttpResponse> TagRole(const QueryCall& call) {
   v.NotNull("Tags", call.params.HasList("Tags"));
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:TagRole", RoleResource(call, name)));
   IRSA_RETURN_IF_ERROR(iam::TagRole(*call.services.iam, call.account(), name, tags));
   return call.Empty();
 }
@@ -168,7 +159,6 @@ Result<HttpResponse> TagRole(const QueryCall& call) {
 Result<HttpResponse> UntagRole(const QueryCall& call) {
   IRSA_TRY(std::string name, ReadRoleName(call));
   IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UntagRole", RoleResource(call, name)));
   IRSA_RETURN_IF_ERROR(iam::UntagRole(*call.services.iam, call.account(), name, keys));
   return call.Empty();
 }
@@ -176,7 +166,6 @@ Result<HttpResponse> UntagRole(const QueryCall& call) {
 Result<HttpResponse> ListRoleTags(const QueryCall& call) {
   IRSA_TRY(std::string name, ReadRoleName(call));
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListRoleTags", RoleResource(call, name)));
   IRSA_TRY(auto page, iam::ListRoleTags(*call.services.iam, call.account(), name, paging.marker,
                                         paging.max_items));
   XmlWriter w = call.Writer();
@@ -191,7 +180,6 @@ Result<HttpResponse> PutRolePermissionsBoundary(const QueryCall& call) {
   Validator v;
   v.Length("PermissionsBoundary", boundary, 20, 2048);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:PutRolePermissionsBoundary", RoleResource(call, name)));
   IRSA_RETURN_IF_ERROR(iam::PutRolePermissionsBoundary(*call.services.iam, call.account(), name,
                                                        std::string(boundary)));
   return call.Empty();
@@ -200,8 +188,6 @@ Result<HttpResponse> PutRolePermissionsBoundary(const QueryCall& call) {
 Result<HttpResponse> DeleteRolePermissionsBoundary(const QueryCall& call) {
   IRSA_TRY(std::string name, ReadRoleName(call));
   IRSA_RETURN_IF_ERROR(
-      call.Authorize("iam:DeleteRolePermissionsBoundary", RoleResource(call, name)));
-  IRSA_RETURN_IF_ERROR(
       iam::DeleteRolePermissionsBoundary(*call.services.iam, call.account(), name));
   return call.Empty();
 }
@@ -209,18 +195,21 @@ Result<HttpResponse> DeleteRolePermissionsBoundary(const QueryCall& call) {
 }  // namespace
 
 void RegisterIamRoleActions(QueryActionTable& iam) {
-  iam["CreateRole"] = {CreateRole};
-  iam["GetRole"] = {GetRole};
-  iam["UpdateRole"] = {UpdateRole};
-  iam["UpdateRoleDescription"] = {UpdateRoleDescription};
-  iam["UpdateAssumeRolePolicy"] = {UpdateAssumeRolePolicy};
-  iam["DeleteRole"] = {DeleteRole};
-  iam["ListRoles"] = {ListRoles};
-  iam["TagRole"] = {TagRole};
-  iam["UntagRole"] = {UntagRole};
-  iam["ListRoleTags"] = {ListRoleTags};
-  iam["PutRolePermissionsBoundary"] = {PutRolePermissionsBoundary};
-  iam["DeleteRolePermissionsBoundary"] = {DeleteRolePermissionsBoundary};
+  using namespace access;
+  Declare(iam, "iam", "CreateRole", CreateRole, NewRole(), {BoundaryParamKey(), RequestTagKeys()});
+  Declare(iam, "iam", "GetRole", GetRole, Role());
+  Declare(iam, "iam", "UpdateRole", UpdateRole, Role());
+  Declare(iam, "iam", "UpdateRoleDescription", UpdateRoleDescription, Role());
+  Declare(iam, "iam", "UpdateAssumeRolePolicy", UpdateAssumeRolePolicy, Role());
+  Declare(iam, "iam", "DeleteRole", DeleteRole, Role());
+  Declare(iam, "iam", "ListRoles", ListRoles, AnyResource());
+  Declare(iam, "iam", "TagRole", TagRole, Role(), {RequestTagKeys()});
+  Declare(iam, "iam", "UntagRole", UntagRole, Role(), {TagKeysKey()});
+  Declare(iam, "iam", "ListRoleTags", ListRoleTags, Role());
+  Declare(iam, "iam", "PutRolePermissionsBoundary", PutRolePermissionsBoundary, Role(),
+          {BoundaryParamKey()});
+  Declare(iam, "iam", "DeleteRolePermissionsBoundary", DeleteRolePermissionsBoundary, Role(),
+          {ExistingBoundaryKey()});
 }
 
 }  // namespace irsa::protocol

@@ -155,7 +155,6 @@ Result<HttpResponse> SimulatePrincipalPolicy(const QueryCall& call) {
   IRSA_TRY(iam::SimulationInput input, ReadSimulationInput(call, v));
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   std::string source_arn(*source);
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:SimulatePrincipalPolicy", source_arn));
   IRSA_TRY(iam::SimulationPage page,
            iam::SimulatePrincipalPolicy(*call.services.iam, call.account(), source_arn, input));
   return WriteResults(call, page);
@@ -166,7 +165,6 @@ Result<HttpResponse> SimulateCustomPolicy(const QueryCall& call) {
   v.NotNull("PolicyInputList", call.params.HasList("PolicyInputList"));
   IRSA_TRY(iam::SimulationInput input, ReadSimulationInput(call, v));
   IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:SimulateCustomPolicy", "*"));
   IRSA_TRY(iam::SimulationPage page,
            iam::SimulateCustomPolicy(*call.services.iam, call.account(), input));
   return WriteResults(call, page);
@@ -175,8 +173,17 @@ Result<HttpResponse> SimulateCustomPolicy(const QueryCall& call) {
 }  // namespace
 
 void RegisterIamSimulationActions(QueryActionTable& iam) {
-  iam["SimulatePrincipalPolicy"] = {SimulatePrincipalPolicy};
-  iam["SimulateCustomPolicy"] = {SimulateCustomPolicy};
+  // SimulatePrincipalPolicy is authorized on the simulated principal (PolicySourceArn).
+  const ResourceSpec source{"user", [](const QueryCall& call) -> Result<ResolvedResource> {
+                              IRSA_TRY(std::string_view arn,
+                                       call.params.Require("PolicySourceArn"));
+                              Validator v;
+                              v.Length("PolicySourceArn", arn, 20, 2048);
+                              IRSA_RETURN_IF_ERROR(v.ToStatus());
+                              return ResolvedResource{std::string(arn), {}, {}};
+                            }};
+  Declare(iam, "iam", "SimulatePrincipalPolicy", SimulatePrincipalPolicy, source);
+  Declare(iam, "iam", "SimulateCustomPolicy", SimulateCustomPolicy, access::AnyResource());
 }
 
 }  // namespace irsa::protocol

@@ -62,8 +62,6 @@ Result<HttpResponse> CreateUser(const QueryCall& call) {
   input.path = std::string(path.value_or("/"));
   input.permissions_boundary_arn = std::string(boundary.value_or(""));
   input.tags = std::move(tags);
-  IRSA_RETURN_IF_ERROR(
-      call.Authorize("iam:CreateUser", iam::UserArn(call.account(), input.path, input.name)));
   IRSA_TRY(iam::UserRecord user, iam::CreateUser(*call.services.iam, call.account(), input));
   XmlWriter w = call.Writer();
   w.Open("User");
@@ -76,7 +74,6 @@ Result<HttpResponse> GetUser(const QueryCall& call) {
   IRSA_TRY(std::string name, TargetUserName(call, 128));
   if (name.empty()) {
     // The root user describing itself.
-    IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetUser", IamArn(call.account(), "root")));
     XmlWriter w = call.Writer();
     w.Open("User")
         .Element("UserId", call.account())
@@ -85,7 +82,6 @@ Result<HttpResponse> GetUser(const QueryCall& call) {
         .Close();
     return w.Finish(call.http.request_id);
   }
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:GetUser", UserResource(call, name)));
   IRSA_TRY(iam::UserRecord user, iam::GetUser(*call.services.iam, call.account(), name));
   XmlWriter w = call.Writer();
   w.Open("User");
@@ -100,7 +96,6 @@ Result<HttpResponse> ListUsers(const QueryCall& call) {
   v.Length("PathPrefix", prefix, 1, 512).Pattern("PathPrefix", prefix, patterns::kPathPrefix);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListUsers", IamArn(call.account(), "user/")));
   IRSA_TRY(auto page,
            iam::ListUsers(*call.services.iam, call.account(), std::string(prefix.value_or("/")),
                           paging.marker, paging.max_items));
@@ -121,14 +116,12 @@ Result<HttpResponse> DeleteUser(const QueryCall& call) {
   Validator v;
   v.Length("UserName", name, 1, 128).Pattern("UserName", name, patterns::kNameChars);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteUser", UserResource(call, std::string(name))));
   IRSA_RETURN_IF_ERROR(iam::DeleteUser(*call.services.iam, call.account(), std::string(name)));
   return call.Empty();
 }
 
 Result<HttpResponse> CreateAccessKey(const QueryCall& call) {
   IRSA_TRY(std::string name, TargetUserName(call, 128));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:CreateAccessKey", UserResource(call, name)));
   IRSA_TRY(iam::AccessKeyRecord key,
            iam::CreateAccessKey(*call.services.iam, call.account(), name));
   XmlWriter w = call.Writer();
@@ -146,7 +139,6 @@ Result<HttpResponse> ListAccessKeys(const QueryCall& call) {
   IRSA_TRY(std::string name, TargetUserName(call, 128));
   IRSA_TRY(Paging paging, ReadPaging(call.params));
   (void)paging;  // a user has at most a handful of keys: always one page
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:ListAccessKeys", UserResource(call, name)));
   IRSA_TRY(auto keys, iam::ListAccessKeys(*call.services.iam, call.account(), name));
   XmlWriter w = call.Writer();
   w.Open("AccessKeyMetadata");
@@ -180,7 +172,6 @@ Result<HttpResponse> UpdateAccessKey(const QueryCall& call) {
     v.Add("Status", status, "Member must satisfy enum value set: [Active, Inactive]");
     return v.ToStatus().error();
   }
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:UpdateAccessKey", UserResource(call, name)));
   IRSA_RETURN_IF_ERROR(iam::UpdateAccessKey(
       *call.services.iam, call.account(), name, std::string(key_id),
       status == "Active" ? AccessKeyStatus::kActive : AccessKeyStatus::kInactive));
@@ -190,7 +181,6 @@ Result<HttpResponse> UpdateAccessKey(const QueryCall& call) {
 Result<HttpResponse> DeleteAccessKey(const QueryCall& call) {
   IRSA_TRY(std::string name, TargetUserName(call, 128));
   IRSA_TRY(std::string_view key_id, ReadAccessKeyId(call));
-  IRSA_RETURN_IF_ERROR(call.Authorize("iam:DeleteAccessKey", UserResource(call, name)));
   IRSA_RETURN_IF_ERROR(
       iam::DeleteAccessKey(*call.services.iam, call.account(), name, std::string(key_id)));
   return call.Empty();
@@ -199,14 +189,20 @@ Result<HttpResponse> DeleteAccessKey(const QueryCall& call) {
 }  // namespace
 
 void RegisterIamUserActions(QueryActionTable& iam) {
-  iam["CreateUser"] = {CreateUser};
-  iam["GetUser"] = {GetUser};
-  iam["ListUsers"] = {ListUsers};
-  iam["DeleteUser"] = {DeleteUser};
-  iam["CreateAccessKey"] = {CreateAccessKey};
-  iam["ListAccessKeys"] = {ListAccessKeys};
-  iam["UpdateAccessKey"] = {UpdateAccessKey};
-  iam["DeleteAccessKey"] = {DeleteAccessKey};
+  using namespace access;
+  // ListUsers names the account's user path, so that "arn:aws:iam::A:user/*" grants it as "*"
+  // does.
+  const ResourceSpec all_users{"user", [](const QueryCall& call) -> Result<ResolvedResource> {
+                                 return ResolvedResource{IamArn(call.account(), "user/"), {}, {}};
+                               }};
+  Declare(iam, "iam", "CreateUser", CreateUser, NewUser(), {BoundaryParamKey(), RequestTagKeys()});
+  Declare(iam, "iam", "GetUser", GetUser, UserOrCaller());
+  Declare(iam, "iam", "ListUsers", ListUsers, all_users);
+  Declare(iam, "iam", "DeleteUser", DeleteUser, User());
+  Declare(iam, "iam", "CreateAccessKey", CreateAccessKey, UserOrCaller());
+  Declare(iam, "iam", "ListAccessKeys", ListAccessKeys, UserOrCaller());
+  Declare(iam, "iam", "UpdateAccessKey", UpdateAccessKey, UserOrCaller());
+  Declare(iam, "iam", "DeleteAccessKey", DeleteAccessKey, UserOrCaller());
 }
 
 }  // namespace irsa::protocol

@@ -1,8 +1,11 @@
-// The AWS Query (IAM, STS) dispatch contract: one handler per (service, Action).
+// The AWS Query (IAM, STS) dispatch contract: one table entry per (service, Action), declaring
+// its handler and how it is authorized (query_access.h).
 //
-// A handler reads its parameters, validates them against the model (ValidationError), authorizes
-// the caller where the operation requires it, calls the service layer and writes the XML result.
-// Errors are returned as values; the router renders them (error_render.h).
+// The router authenticates the call, authorizes it from the entry's declaration (action,
+// resource, condition keys) and only then runs the handler. A handler reads its parameters,
+// validates them against the model (ValidationError), calls the service layer and writes the XML
+// result; it never authorizes by itself. Errors are returned as values; the router renders them
+// (error_render.h).
 #pragma once
 
 #include <functional>
@@ -14,6 +17,7 @@
 #include "authz/caller.h"
 #include "base/http_types.h"
 #include "base/result.h"
+#include "protocol/query_access.h"
 #include "protocol/query_params.h"
 #include "protocol/validation.h"
 #include "protocol/xml_writer.h"
@@ -45,8 +49,7 @@ struct QueryCall {
 
   // The account the call acts on: the caller's.
   const std::string& account() const { return caller.account; }
-  // Authorizes `<service prefix>:<Action>` on `resource` (AccessDenied with the explanation).
-  Status Authorize(std::string_view iam_action, std::string_view resource) const;
+  // The request's global facts (source IP, TLS, region, user agent, request id).
   authz::RequestFacts Facts() const;
   XmlWriter Writer(XmlWriter::Result result = XmlWriter::Result::kPresent) const {
     return XmlWriter(action, xml_namespace, result);
@@ -61,11 +64,20 @@ using QueryHandler = std::function<Result<HttpResponse>(const QueryCall&)>;
 
 struct QueryAction {
   QueryHandler handler;
+  std::string iam_action;  // "iam:CreateRole"
+  ResourceSpec resource;
+  std::vector<KeySpec> keys;
+  Authorization authorization = Authorization::kTable;
   bool allow_unsigned = false;  // AssumeRoleWithWebIdentity: authenticated by its token
 };
 
-// Action name -> handler, per service.
+// Action name -> entry, per service.
 using QueryActionTable = std::unordered_map<std::string, QueryAction>;
+
+// Declares operation `name` of `service` ("iam", "sts"), authorized as "<service>:<name>" on
+// `resource` with `keys`.
+void Declare(QueryActionTable& table, std::string_view service, std::string name,
+             QueryHandler handler, ResourceSpec resource, std::vector<KeySpec> keys = {});
 
 void RegisterIamUserActions(QueryActionTable& iam);
 void RegisterIamRoleActions(QueryActionTable& iam);

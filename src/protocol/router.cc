@@ -84,24 +84,31 @@ HttpResponse Router::HandleQuery(HttpRequest& request) {
   if (service.empty()) service = sts_actions_.count(action) ? "sts" : "iam";
   const bool is_sts = service == "sts";
   const std::string_view ns = is_sts ? kStsXmlNamespace : kIamXmlNamespace;
+  const QueryActionTable& table = is_sts ? sts_actions_ : iam_actions_;
+  auto it = table.find(action);
+  // Metric and log labels name only operations irsa serves: client-chosen strings never create
+  // a series.
+  const std::string_view label = it == table.end() ? std::string_view("Unknown") : it->first;
+  const std::string_view service_label =
+      service == "iam" || service == "sts" ? std::string_view(service) : "query";
   auto fail = [&](const Error& error) {
-    return Labeled(RenderQueryError(error, ns, request.request_id), service,
-                   action.empty() ? "Unknown" : action, auth.ok() ? &auth->caller : nullptr);
+    return Labeled(RenderQueryError(error, ns, request.request_id), service_label, label,
+                   auth.ok() ? &auth->caller : nullptr);
   };
   if (!auth.ok()) return fail(auth.error());
   if (service != "iam" && service != "sts") {
-    return fail(errors::InvalidAction("The service " + service +
+    return fail(errors::InvalidAction("The service " + service.substr(0, 64) +
                                       " is not served by the AWS Query endpoint."));
   }
   if (action.empty()) {
     return fail(errors::InvalidAction("Missing Action: the request must name an Action."));
   }
-  const QueryActionTable& table = is_sts ? sts_actions_ : iam_actions_;
-  auto it = table.find(action);
   if (it == table.end()) {
     return fail(errors::InvalidAction(
-        "Could not find operation " + action + " for version " +
-        std::string(params->Get("Version").value_or(is_sts ? kStsVersion : kIamVersion)) + "."));
+        "Could not find operation " + action.substr(0, 128) + " for version " +
+        std::string(
+            params->Get("Version").value_or(is_sts ? kStsVersion : kIamVersion).substr(0, 32)) +
+        "."));
   }
   if (!auth->signed_request && !it->second.allow_unsigned) {
     return fail(errors::MissingAuthenticationToken("Request is missing Authentication Token"));
@@ -113,17 +120,24 @@ HttpResponse Router::HandleQuery(HttpRequest& request) {
                  it->first,
                  ns,
                  auth->region.empty() ? "us-east-1" : auth->region};
-  Result<HttpResponse> response = it->second.handler(call);
+  const QueryAction& entry = it->second;
+  // The one authorization layer: every operation the table authorizes is decided here, before
+  // its handler runs.
+  if (entry.authorization == Authorization::kTable) {
+    Result<authz::AccessRequest> access =
+        BuildAccessRequest(call, entry.iam_action, entry.resource, entry.keys);
+    if (!access.ok()) return fail(access.error());
+    Status allowed = services_.authorizer->Authorize(auth->caller, *access, call.Facts());
+    if (!allowed.ok()) return fail(allowed.error());
+  }
+  Result<HttpResponse> response = entry.handler(call);
   if (!response.ok()) return fail(response.error());
-  return Labeled(std::move(*response), service, action, &auth->caller);
-}
-
-Status QueryCall::Authorize(std::string_view iam_action, std::string_view resource) const {
-  return services.authorizer->Authorize(caller, iam_action, resource, Facts());
+  return Labeled(std::move(*response), service_label, label, &auth->caller);
 }
 
 authz::RequestFacts QueryCall::Facts() const {
   authz::RequestFacts facts;
+  facts.request_id = http.request_id;
   facts.source_ip = http.remote_address;
   facts.secure_transport = http.secure;
   facts.requested_region = region;

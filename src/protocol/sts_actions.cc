@@ -1,4 +1,5 @@
 // STS over the Query protocol.
+#include "iam/roles.h"
 #include "protocol/query_api.h"
 #include "protocol/validation.h"
 #include "sts/sts_service.h"
@@ -143,12 +144,81 @@ Result<HttpResponse> AssumeRole(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
+Result<HttpResponse> DecodeAuthorizationMessage(const QueryCall& call) {
+  IRSA_TRY(std::string_view encoded, call.params.Require("EncodedMessage"));
+  Validator v;
+  v.Length("EncodedMessage", encoded, 1, 10240);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(std::string decoded, call.services.authorizer->explainer().Decode(encoded));
+  XmlWriter w = call.Writer();
+  w.Element("DecodedMessage", decoded);
+  return w.Finish(call.http.request_id);
+}
+
+// The role an AssumeRole* call names (RoleArn), with its tags when it exists.
+Result<ResolvedResource> ResolveAssumedRole(const QueryCall& call) {
+  ResolvedResource out{std::string(call.params.Get("RoleArn").value_or("")), {}, {}};
+  Result<std::pair<std::string, std::string>> ref = sts::ParseRoleArn(out.arn);
+  if (!ref.ok()) return out;
+  Result<iam::RoleRecord> role = iam::GetRole(*call.services.iam, ref->first, ref->second);
+  if (role.ok()) {
+    out.arn = role->arn;
+    for (const auto& tag : role->tags) out.tags.emplace_back(tag.key, tag.value);
+  }
+  return out;
+}
+
+Status AddParam(const QueryCall& call, std::string_view param, std::string_view key,
+                authz::AccessRequest& access) {
+  if (std::optional<std::string_view> value = call.params.Get(param)) {
+    access.context.Set(key, std::string(*value));
+  }
+  return OkStatus();
+}
+
+KeySpec ParamKey(std::string_view key, std::string_view source,
+                 Status (*add)(const QueryCall&, const ResolvedResource&, authz::AccessRequest&)) {
+  return {{key}, source, add};
+}
+
 }  // namespace
 
 void RegisterStsActions(QueryActionTable& sts) {
-  sts["GetCallerIdentity"] = {GetCallerIdentity};
-  sts["AssumeRole"] = {AssumeRole};
-  sts["AssumeRoleWithWebIdentity"] = {AssumeRoleWithWebIdentity, /*allow_unsigned=*/true};
+  using namespace access;
+  const ResourceSpec role{"role", ResolveAssumedRole, true, true};
+  const KeySpec session_name =
+      ParamKey("sts:RoleSessionName", "the RoleSessionName parameter",
+               [](const QueryCall& call, const ResolvedResource&, authz::AccessRequest& access) {
+                 return AddParam(call, "RoleSessionName", "sts:RoleSessionName", access);
+               });
+  const KeySpec external_id =
+      ParamKey("sts:ExternalId", "the ExternalId parameter",
+               [](const QueryCall& call, const ResolvedResource&, authz::AccessRequest& access) {
+                 return AddParam(call, "ExternalId", "sts:ExternalId", access);
+               });
+  const KeySpec source_identity =
+      ParamKey("sts:SourceIdentity", "the SourceIdentity parameter",
+               [](const QueryCall& call, const ResolvedResource&, authz::AccessRequest& access) {
+                 return AddParam(call, "SourceIdentity", "sts:SourceIdentity", access);
+               });
+  const KeySpec transitive = ParamKey(
+      "sts:TransitiveTagKeys", "the TransitiveTagKeys parameter",
+      [](const QueryCall& call, const ResolvedResource&, authz::AccessRequest& access) -> Status {
+        if (!call.params.HasList("TransitiveTagKeys")) return OkStatus();
+        IRSA_TRY(std::vector<std::string> keys, call.params.GetList("TransitiveTagKeys"));
+        access.context.SetMulti("sts:TransitiveTagKeys", std::move(keys));
+        return OkStatus();
+      });
+
+  Declare(sts, "sts", "GetCallerIdentity", GetCallerIdentity, AnyResource());
+  sts["GetCallerIdentity"].authorization = Authorization::kAlwaysAllowed;
+  Declare(sts, "sts", "AssumeRole", AssumeRole, role,
+          {session_name, external_id, source_identity, transitive, RequestTagKeys()});
+  sts["AssumeRole"].authorization = Authorization::kTrustPolicy;
+  Declare(sts, "sts", "AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentity, role, {session_name});
+  sts["AssumeRoleWithWebIdentity"].authorization = Authorization::kTrustPolicy;
+  sts["AssumeRoleWithWebIdentity"].allow_unsigned = true;
+  Declare(sts, "sts", "DecodeAuthorizationMessage", DecodeAuthorizationMessage, AnyResource());
 }
 
 }  // namespace irsa::protocol

@@ -33,7 +33,6 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
                                              const authz::RequestFacts& facts,
                                              const AssumeRoleRequest& request,
                                              audit::AuditEvent& event) {
-  (void)event;
   IRSA_TRY(auto role_ref, ParseRoleArn(request.role_arn));
   const std::string& account = role_ref.first;
   const bool chained = caller.type == authz::CallerType::kAssumedRole;
@@ -45,8 +44,13 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
   }
   IRSA_TRY(auto role, LoadRole(request.role_arn, role_ref));
   if (!role) {
-    return errors::AccessDenied(authz::DenialMessage(caller, "sts:AssumeRole", request.role_arn,
-                                                     "the role does not exist"));
+    authz::Denial denial;
+    denial.caller = &caller;
+    denial.action = "sts:AssumeRole";
+    denial.resource = request.role_arn;
+    denial.reason = "no identity-based policy allows the sts:AssumeRole action";
+    denial.explanation = "the role does not exist";
+    return Denied(event, denial);
   }
 
   authz::RequestFacts full = facts;
@@ -81,10 +85,20 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
   for (std::string_view action : actions) {
     policy::Request decision_request =
         authorizer_.BuildRequest(caller, action, (*role)->role.arn, full);
-    std::optional<std::string> why = DenialReason(
-        [&](policy::DecisionTrace* trace) { return policy::Decide(set, decision_request, trace); });
-    if (why) {
-      return errors::AccessDenied(authz::DenialMessage(caller, action, (*role)->role.arn, *why));
+    const policy::DecisionResult decision = policy::Decide(set, decision_request);
+    if (!decision.allowed()) {
+      policy::DecisionTrace trace;
+      policy::Decide(set, decision_request, &trace);
+      const std::string why = policy::ExplainDecision(trace);
+      authz::Denial denial;
+      denial.caller = &caller;
+      denial.action = action;
+      denial.resource = (*role)->role.arn;
+      denial.reason = decision.reason;
+      denial.explanation = why.empty() ? std::string_view(decision.reason) : why;
+      denial.trace = &trace;
+      denial.request = &decision_request;
+      return Denied(event, denial);
     }
   }
 

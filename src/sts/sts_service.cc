@@ -144,10 +144,41 @@ Result<IssuedCredentials> StsService::Audited(audit::AuditEvent& event,
     event.access_key_id = result->access_key_id;
   } else {
     event.error = result.error().code();
-    event.reason = result.error().message();
+    if (event.reason.empty()) event.reason = result.error().message();
   }
   audit_.Write(event);
   return result;
+}
+
+Error StsService::Denied(audit::AuditEvent& event, const authz::Denial& denial) const {
+  const authz::DenialExplainer& explainer = authorizer_.explainer();
+  if (denial.caller != nullptr) {
+    event.reason = authz::DenialExplainer::FullMessage(denial);
+    return errors::AccessDenied(explainer.Message(denial));
+  }
+  // Web identities: AWS's "Not authorized to perform sts:AssumeRoleWithWebIdentity".
+  std::string full = "Not authorized to perform " + std::string(denial.action) + ": " +
+                     std::string(denial.explanation);
+  event.reason = full;
+  switch (explainer.mode()) {
+    case authz::ExplainDenials::kFull:
+      return errors::AccessDenied(std::move(full));
+    case authz::ExplainDenials::kNone:
+      return errors::AccessDenied("Not authorized to perform " + std::string(denial.action));
+    case authz::ExplainDenials::kEncoded:
+      break;
+  }
+  std::string encoded = explainer.Message(denial);
+  const size_t at = encoded.find("Encoded authorization failure message: ");
+  std::string message = "Not authorized to perform " + std::string(denial.action);
+  if (at != std::string::npos) message += ". " + encoded.substr(at);
+  return errors::AccessDenied(std::move(message));
+}
+
+Error StsService::Revealing(audit::AuditEvent& event, Error full, std::string_view redacted) const {
+  event.reason = full.message();
+  if (authorizer_.explainer().mode() == authz::ExplainDenials::kFull) return full;
+  return Error(full.code(), full.http_status(), std::string(redacted));
 }
 
 Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord record) {

@@ -123,6 +123,12 @@ class StsService {
   Result<IssuedCredentials> Audited(audit::AuditEvent& event, Result<IssuedCredentials> result);
   Result<IssuedCredentials> WebIdentity(const WebIdentityRequest& request,
                                         audit::AuditEvent& event);
+  // AccessDenied for `denial`, rendered per the deployment's --explain-denials (a web identity
+  // is named by "Not authorized to perform <action>"); `event` keeps the full explanation.
+  Error Denied(audit::AuditEvent& event, const authz::Denial& denial) const;
+  // An error whose message reveals configuration (a provider's client ids): the caller gets
+  // `redacted` unless denials are explained in full; `event` keeps the full message.
+  Error Revealing(audit::AuditEvent& event, Error full, std::string_view redacted) const;
   Result<IssuedCredentials> Assume(const authz::Caller& caller, const authz::RequestFacts& facts,
                                    const AssumeRoleRequest& request, audit::AuditEvent& event);
 
@@ -140,18 +146,6 @@ class StsService {
   std::unordered_map<std::string, std::shared_ptr<const iam::OidcProviderRecord>>
       providers_;  // mu_
 };
-
-// Runs `decide(nullptr)`; when it denies, decides again with a trace (so that only denials pay
-// for tracing) and returns the explanation. nullopt when allowed.
-template <typename Decide>
-std::optional<std::string> DenialReason(Decide decide) {
-  const policy::DecisionResult decision = decide(nullptr);
-  if (decision.allowed()) return std::nullopt;
-  policy::DecisionTrace trace;
-  decide(&trace);
-  std::string why = policy::ExplainDecision(trace);
-  return why.empty() ? std::string(decision.reason) : why;
-}
 
 // "arn:aws:iam::<12 digits>:role/<path/name>" → (account, role name without path).
 Result<std::pair<std::string, std::string>> ParseRoleArn(const std::string& role_arn);

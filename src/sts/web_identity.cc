@@ -185,10 +185,12 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
     if (!audience.empty()) break;
   }
   if (audience.empty()) {
-    return errors::InvalidIdentityToken("Incorrect token audience: the token's aud " +
-                                        JoinQuoted(*claims.aud) +
-                                        " matches none of the client ids " +
-                                        JoinQuoted(provider->client_ids) + " of " + provider->arn);
+    return Revealing(
+        event,
+        errors::InvalidIdentityToken("Incorrect token audience: the token's aud " +
+                                     JoinQuoted(*claims.aud) + " matches none of the client ids " +
+                                     JoinQuoted(provider->client_ids) + " of " + provider->arn),
+        "Incorrect token audience");
   }
   event.audience = audience;
 
@@ -223,8 +225,11 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
 
   IRSA_TRY(auto role, LoadRole(request.role_arn, role_ref));
   if (!role) {
-    return errors::AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity: role " +
-                                request.role_arn + " does not exist");
+    authz::Denial denial;
+    denial.action = kAction;
+    denial.resource = request.role_arn;
+    denial.explanation = "the role does not exist";
+    return Denied(event, denial);
   }
   policy::RequestBuilder builder;
   builder.CurrentTime(iam_.clock.Now())
@@ -261,11 +266,19 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
   if (source_identity) actions.push_back("sts:SetSourceIdentity");
   for (std::string_view action : actions) {
     trust_request.action = std::string(action);
-    std::optional<std::string> why = DenialReason([&](policy::DecisionTrace* trace) {
-      return policy::DecideWebIdentityTrust(*(*role)->trust, trust_request, trace);
-    });
-    if (why) {
-      return errors::AccessDenied("Not authorized to perform " + std::string(action) + ": " + *why);
+    const policy::DecisionResult decision =
+        policy::DecideWebIdentityTrust(*(*role)->trust, trust_request);
+    if (!decision.allowed()) {
+      policy::DecisionTrace trace;
+      policy::DecideWebIdentityTrust(*(*role)->trust, trust_request, &trace);
+      const std::string why = policy::ExplainDecision(trace);
+      authz::Denial denial;
+      denial.action = action;
+      denial.resource = (*role)->role.arn;
+      denial.explanation = why.empty() ? std::string_view(decision.reason) : why;
+      denial.trace = &trace;
+      denial.request = &trust_request;
+      return Denied(event, denial);
     }
   }
 
