@@ -34,6 +34,8 @@ function(irsa_unit_tests)
       add_executable(unit_${name} ${tests})
       target_include_directories(unit_${name} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
       target_link_libraries(unit_${name} PRIVATE irsa_${name} GTest::gtest GTest::gmock GTest::gtest_main)
+      # Tests that check committed documents against the code (docs/authorization.md) find them here.
+      target_compile_definitions(unit_${name} PRIVATE IRSA_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
       gtest_discover_tests(unit_${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
     endif()
   endforeach()

@@ -92,12 +92,36 @@ std::string ExplainCondition(const ConditionTrace& condition) {
   return out;
 }
 
+// "condition ArnEquals on "iam:PolicyARN" matched "arn:…"" for a condition that held.
+std::string ExplainMatchedCondition(const ConditionTrace& condition) {
+  std::string out = "condition " + condition.op + " on " + Quoted(condition.key) + " matched ";
+  if (!condition.key_present) return out + "(key absent)";
+  if (condition.actual.size() == 1) return out + Quoted(condition.actual.front());
+  std::string list = "[";
+  for (size_t i = 0; i < condition.actual.size(); ++i) {
+    if (i > 0) list += ", ";
+    list += Quoted(condition.actual[i]);
+  }
+  return out + list + "]";
+}
+
 std::string ExplainStatement(const StatementTrace& statement) {
   std::string label = StatementLabel(statement);
   switch (statement.mismatch) {
-    case StatementMismatch::kNone:
-      return label + ": " + (statement.effect == Effect::kDeny ? "denies" : "allows") +
-             " the request";
+    case StatementMismatch::kNone: {
+      std::string out =
+          label + ": " + (statement.effect == Effect::kDeny ? "denies" : "allows") + " the request";
+      // A Deny that bit because of its conditions says which values made it bite.
+      if (statement.effect == Effect::kDeny && !statement.conditions.empty()) {
+        out += " (";
+        for (size_t i = 0; i < statement.conditions.size(); ++i) {
+          if (i > 0) out += "; ";
+          out += ExplainMatchedCondition(statement.conditions[i]);
+        }
+        out += ")";
+      }
+      return out;
+    }
     case StatementMismatch::kAction:
       return label + ": action does not match";
     case StatementMismatch::kResource:
