@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "base/encoding.h"
-#include "cli/app.h"
 #include "iam/oidc_providers.h"
 #include "iam/roles.h"
 #include "jwt/mint.h"
+#include "server/node.h"
 
 namespace irsa::cli {
 namespace {
@@ -27,7 +27,7 @@ constexpr int kTokens = 512;
 
 struct Fixture {
   std::filesystem::path dir;
-  std::unique_ptr<App> app;
+  std::unique_ptr<server::Node> app;
   std::string role_arn;
   std::vector<std::string> bodies;  // one form body per token
 
@@ -35,11 +35,11 @@ struct Fixture {
     dir = std::filesystem::temp_directory_path() /
           ("irsa-sts-bench-" + std::to_string(::getpid()) + "-" + algorithm);
     std::filesystem::remove_all(dir);
-    AppOptions options;
+    server::NodeOptions options;
     options.data_dir = dir.string();
     options.issuer_base = "https://localhost:8443";
-    auto opened = App::Open(options);
-    if (!opened.ok()) Fail("App::Open", opened.error().message());
+    auto opened = server::Node::Open(options);
+    if (!opened.ok()) Fail("server::Node::Open", opened.error().message());
     app = std::move(*opened);
     const std::string account = options.account_id;
 

@@ -32,7 +32,7 @@ void Subcommand(CLI::App& parent, const char* name, const char* help, bool needs
         ->check(CLI::IsMember({"ES256", "RS256"}));
   }
   cmd->callback([args, fn, name] {
-    Result<std::unique_ptr<App>> app = OpenOffline(args->offline);
+    Result<std::unique_ptr<server::Node>> app = OpenOffline(args->offline);
     if (!app.ok())
       throw CLI::RuntimeError(ReportError(std::string("cluster ") + name, app.error()));
     Status status = fn(**app, *args);
@@ -48,7 +48,7 @@ void AddClusterCommands(CLI::App& app) {
   CLI::App* cluster = app.add_subcommand("cluster", "Manage the clusters irsa hosts issuers for");
   cluster->require_subcommand(1);
   Subcommand(*cluster, "create", "Create a cluster with its OIDC issuer and signing key", true,
-             [](App& a, const ClusterArgs& args) -> Status {
+             [](server::Node& a, const ClusterArgs& args) -> Status {
                if (a.options().issuer_base.empty()) {
                  return errors::InvalidParameterValue(
                      "the issuer URL base is unknown: start `irsa serve` once (it records it in "
@@ -60,7 +60,8 @@ void AddClusterCommands(CLI::App& app) {
                return OkStatus();
              });
   Subcommand(
-      *cluster, "describe", "Show a cluster", true, [](App& a, const ClusterArgs& args) -> Status {
+      *cluster, "describe", "Show a cluster", true,
+      [](server::Node& a, const ClusterArgs& args) -> Status {
         IRSA_TRY(oidc::ClusterRecord c, a.clusters().Get(args.offline.account_id, args.name));
         PrintCluster(c);
         IRSA_TRY(auto keys, a.clusters().ListKeys(args.offline.account_id, args.name));
@@ -72,17 +73,17 @@ void AddClusterCommands(CLI::App& app) {
         return OkStatus();
       });
   Subcommand(*cluster, "list", "List clusters", false,
-             [](App& a, const ClusterArgs& args) -> Status {
+             [](server::Node& a, const ClusterArgs& args) -> Status {
                IRSA_TRY(auto list, a.clusters().List(args.offline.account_id));
                for (const auto& c : list) std::printf("%s\t%s\n", c.name.c_str(), c.issuer.c_str());
                return OkStatus();
              });
   Subcommand(*cluster, "delete", "Delete a cluster and its keys", true,
-             [](App& a, const ClusterArgs& args) -> Status {
+             [](server::Node& a, const ClusterArgs& args) -> Status {
                return a.clusters().Delete(args.offline.account_id, args.name);
              });
   Subcommand(*cluster, "rotate-keys", "Make a new signing key active; keep the old published", true,
-             [](App& a, const ClusterArgs& args) -> Status {
+             [](server::Node& a, const ClusterArgs& args) -> Status {
                IRSA_TRY(std::string kid,
                         a.clusters().RotateKeys(args.offline.account_id, args.name));
                std::printf("active key: %s\n", kid.c_str());
@@ -119,7 +120,7 @@ void AddTokenCommand(CLI::App& app) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   cmd->callback([args] {
-    Result<std::unique_ptr<App>> app = OpenOffline(args->offline);
+    Result<std::unique_ptr<server::Node>> app = OpenOffline(args->offline);
     if (!app.ok()) throw CLI::RuntimeError(ReportError("token", app.error()));
     for (int i = 0; i < args->count; ++i) {
       jwt::ServiceAccountTokenSpec spec;

@@ -22,12 +22,12 @@
 
 #include "base/clock.h"
 #include "base/random.h"
-#include "cli/kube_glue.h"
 #include "cli/local_kube_client.h"
 #include "cli/offline.h"
 #include "kube/api.h"
 #include "kube/k8s_store_lookup.h"
 #include "kube/webhook.h"
+#include "server/kube_clusters.h"
 
 extern char** environ;
 
@@ -214,7 +214,7 @@ const json::object* VolumeNamed(const json::value& v, std::string_view name) {
 // Runs the webhook's MutatePod on a pod with one container whose env holds the inherited
 // kPodEnv variables, and reads the injected env and the projected token parameters back from
 // the JSONPatch.
-Result<Injection> ComputeInjection(const kube::WebhookOptions& options, App& app,
+Result<Injection> ComputeInjection(const kube::WebhookOptions& options, server::Node& app,
                                    const ExecArgs& args,
                                    const std::map<std::string, std::string>& inherited) {
   json::array env;
@@ -399,7 +399,7 @@ int Exec(ExecArgs& args) {
           "--role-session-name must match [\\w+=,.@-]{2,64}: " + args.session_name));
     }
   }
-  Result<std::unique_ptr<App>> app = OpenOffline(args.offline);
+  Result<std::unique_ptr<server::Node>> app = OpenOffline(args.offline);
   if (!app.ok()) return fail(app.error());
   const std::string& account = args.offline.account_id;
   if (auto cluster = (*app)->clusters().Get(account, args.cluster); !cluster.ok()) {

@@ -94,7 +94,7 @@ std::optional<std::string> MetaEntry(const json::object& object, const char* fie
   return std::string(v->as_string());
 }
 
-Result<Plan> MakePlan(App& app, LocalKubeClient& kube, const Args& args) {
+Result<Plan> MakePlan(server::Node& app, LocalKubeClient& kube, const Args& args) {
   const std::string& account = args.offline.account_id;
   const iam::ServiceContext& ctx = app.iam();
   Plan plan;
@@ -210,7 +210,7 @@ void PrintPlan(const Plan& plan, const Args& args) {
   }
 }
 
-Status Apply(App& app, LocalKubeClient& kube, const Plan& plan, const Args& args) {
+Status Apply(server::Node& app, LocalKubeClient& kube, const Plan& plan, const Args& args) {
   const std::string& account = args.offline.account_id;
   const iam::ServiceContext& ctx = app.iam();
   const std::string sa = args.ns + "/" + args.name;
@@ -359,7 +359,7 @@ void AddCreateIamServiceAccountCommand(CLI::App& app) {
     auto fail = [](const Error& e) {
       throw CLI::RuntimeError(ReportError("create iamserviceaccount", e));
     };
-    Result<std::unique_ptr<App>> app = OpenOffline(args->offline);
+    Result<std::unique_ptr<server::Node>> app = OpenOffline(args->offline);
     if (!app.ok()) fail(app.error());
     LocalKubeClient kube(**app, args->offline.account_id);
     Result<Plan> plan = MakePlan(**app, kube, *args);

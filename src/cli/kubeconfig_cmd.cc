@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "base/encoding.h"
-#include "cli/kube_glue.h"
 #include "cli/offline.h"
+#include "server/kube_clusters.h"
 
 namespace irsa::cli {
 namespace {
@@ -40,7 +40,7 @@ void AddKubeconfigCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->callback([args] {
     auto fail = [](const Error& e) { throw CLI::RuntimeError(ReportError("kubeconfig", e)); };
-    Result<std::unique_ptr<App>> app = OpenOffline(args->offline);
+    Result<std::unique_ptr<server::Node>> app = OpenOffline(args->offline);
     if (!app.ok()) fail(app.error());
     Result<std::string> endpoints = ReadFile(args->offline.data_dir + "/endpoints.json");
     if (!endpoints.ok()) fail(endpoints.error());
@@ -52,8 +52,8 @@ void AddKubeconfigCommand(CLI::App& app) {
       fail(errors::InvalidParameterValue("irsa serve has no HTTPS listener (DATA/endpoints.json)"));
     }
     Result<std::string> token =
-        MintKubeAdminToken((*app)->clusters(), SystemClock::Instance(), args->offline.account_id,
-                           args->cluster, args->lifetime);
+        server::MintKubeAdminToken((*app)->clusters(), SystemClock::Instance(),
+                                   args->offline.account_id, args->cluster, args->lifetime);
     if (!token.ok()) fail(token.error());
     std::string base = (*app)->options().issuer_base;
     if (base.empty()) base = std::string(https->as_string());

@@ -2,43 +2,43 @@
 
 #include "base/clock.h"
 #include "base/random.h"
-#include "cli/kube_glue.h"
 #include "kube/api.h"
+#include "server/kube_clusters.h"
 
 namespace irsa::cli {
 
 namespace {
 
-// The cluster directory of the in-process client: clusters as HostedClusters finds them, every
-// request allowed as the admin (the caller already holds the data directory and its keys).
+// The cluster directory of the in-process client: clusters as server::HostedClusters finds them,
+// every request allowed as the admin (the caller already holds the data directory and its keys).
 class AdminDirectory final : public kube::ClusterDirectory {
  public:
-  explicit AdminDirectory(HostedClusters& hosted) : hosted_(hosted) {}
+  explicit AdminDirectory(server::HostedClusters& hosted) : hosted_(hosted) {}
   Result<std::optional<kube::ClusterInfo>> FindCluster(const std::string& cluster) override {
     return hosted_.FindCluster(cluster);
   }
   kube::AccessResult Authorize(const kube::ClusterInfo&, std::string_view,
                                const kube::RequestAttributes&) override {
-    return kube::AccessResult{kube::AccessDecision::kAllow, kKubeAdminSubject};
+    return kube::AccessResult{kube::AccessDecision::kAllow, server::kKubeAdminSubject};
   }
 
  private:
-  HostedClusters& hosted_;
+  server::HostedClusters& hosted_;
 };
 
 }  // namespace
 
 struct LocalKubeClient::Impl {
-  Impl(App& app, std::string account)
+  Impl(server::Node& app, std::string account)
       : hosted(app.clusters(), SystemClock::Instance(), std::move(account)),
         directory(hosted),
         api(app.store(), SystemClock::Instance(), SystemRandom::Instance(), hosted, directory) {}
-  HostedClusters hosted;
+  server::HostedClusters hosted;
   AdminDirectory directory;
   kube::KubeApi api;
 };
 
-LocalKubeClient::LocalKubeClient(App& app, std::string account)
+LocalKubeClient::LocalKubeClient(server::Node& app, std::string account)
     : impl_(std::make_unique<Impl>(app, std::move(account))) {}
 
 LocalKubeClient::~LocalKubeClient() = default;

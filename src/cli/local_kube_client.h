@@ -7,7 +7,7 @@
 #include <string>
 
 #include "base/result.h"
-#include "cli/app.h"
+#include "server/node.h"
 
 namespace irsa::cli {
 
@@ -17,7 +17,7 @@ namespace irsa::cli {
 // so objects are validated and stamped as the API does. Not thread-safe; `app` must outlive it.
 class LocalKubeClient {
  public:
-  LocalKubeClient(App& app, std::string account);
+  LocalKubeClient(server::Node& app, std::string account);
   ~LocalKubeClient();
   LocalKubeClient(const LocalKubeClient&) = delete;
   LocalKubeClient& operator=(const LocalKubeClient&) = delete;

@@ -23,13 +23,13 @@ void AddOfflineOptions(CLI::App& command, OfflineOptions& options) {
       ->envname("IRSA_ACCOUNT_ID");
 }
 
-Result<std::unique_ptr<App>> OpenOffline(OfflineOptions& options) {
-  AppOptions app;
+Result<std::unique_ptr<server::Node>> OpenOffline(OfflineOptions& options) {
+  server::NodeOptions app;
   app.data_dir = options.data_dir;
   app.store_url = options.store_url;
   if (app.store_url.empty()) {
     // The store of the node serving this data directory (`irsa serve --store`), if not SQLite.
-    std::ifstream store(options.data_dir + "/" + std::string(kStoreUrlFile));
+    std::ifstream store(options.data_dir + "/" + std::string(server::kStoreUrlFile));
     std::getline(store, app.store_url);
   }
   app.master_key_b64 = options.master_key_b64;
@@ -53,7 +53,7 @@ Result<std::unique_ptr<App>> OpenOffline(OfflineOptions& options) {
   }
   if (options.account_id.empty()) options.account_id = "111122223333";
   app.account_id = options.account_id;
-  return App::Open(app);
+  return server::Node::Open(app);
 }
 
 int ReportError(std::string_view command, const Error& error) {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "cli/app.h"
+#include "server/node.h"
 
 namespace irsa::cli {
 
@@ -18,11 +18,6 @@ struct OfflineOptions {
   std::string account_id;       // "" = from DATA/endpoints.json, else 111122223333
 };
 
-// File in the data directory naming the store of `irsa serve` when --store is not the default
-// SQLite file (mode 0600: a PostgreSQL URL may hold a password). Offline commands use it when
-// they are given no --store.
-inline constexpr std::string_view kStoreUrlFile = "store_url";
-
 // Adds --data-dir, --store, --master-key, --master-key-file and --account-id (with env vars) to
 // `command`.
 void AddOfflineOptions(CLI::App& command, OfflineOptions& options);
@@ -30,7 +25,7 @@ void AddOfflineOptions(CLI::App& command, OfflineOptions& options);
 // Opens the node's state (the store named by --store, else DATA/store_url, else DATA/irsa.db).
 // The issuer base for new clusters comes from DATA/endpoints.json
 // (written by `irsa serve`); without it clusters cannot be created.
-Result<std::unique_ptr<App>> OpenOffline(OfflineOptions& options);
+Result<std::unique_ptr<server::Node>> OpenOffline(OfflineOptions& options);
 
 // Prints "irsa <command>: <code>: <message>" and returns the exit code for an error.
 int ReportError(std::string_view command, const Error& error);

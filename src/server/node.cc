@@ -1,4 +1,4 @@
-#include "cli/app.h"
+#include "server/node.h"
 
 #include <sys/stat.h>
 
@@ -13,7 +13,7 @@
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
-namespace irsa::cli {
+namespace irsa::server {
 namespace {
 
 // Seals the store's secret column with the master key.
@@ -59,11 +59,11 @@ Status MakePrivateDir(const std::string& path) {
 
 }  // namespace
 
-App::~App() = default;
+Node::~Node() = default;
 
-Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
-  std::unique_ptr<App> app(new App(options));
-  AppOptions& o = app->options_;
+Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
+  std::unique_ptr<Node> app(new Node(options));
+  NodeOptions& o = app->options_;
   IRSA_RETURN_IF_ERROR(MakePrivateDir(o.data_dir));
 
   if (!o.master_key_b64.empty()) {
@@ -136,7 +136,7 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   services.sts = app->sts_.get();
   protocol::RouterOptions router_options;
   if (o.enable_reset) {
-    App* self = app.get();
+    Node* self = app.get();
     router_options.reset = [self] { return self->Reset(); };
   }
   app->router_ =
@@ -156,7 +156,7 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   return app;
 }
 
-Status App::Bootstrap() {
+Status Node::Bootstrap() {
   const iam::ServiceContext& ctx = *iam_ctx_;
   IRSA_RETURN_IF_ERROR(iam::EnsureAccount(ctx, options_.account_id));
   IRSA_RETURN_IF_ERROR(iam::SeedAwsManagedPolicies(ctx));
@@ -174,19 +174,19 @@ Status App::Bootstrap() {
   return OkStatus();
 }
 
-std::optional<std::pair<std::string, std::string>> App::admin_credentials() const {
+std::optional<std::pair<std::string, std::string>> Node::admin_credentials() const {
   if (!options_.admin_access_key_id.empty()) {
     return std::make_pair(options_.admin_access_key_id, options_.admin_secret_access_key);
   }
   return generated_admin_key_;
 }
 
-void App::set_issuer_base(std::string base) {
+void Node::set_issuer_base(std::string base) {
   options_.issuer_base = base;
   clusters_->SetIssuerBase(std::move(base));
 }
 
-Status App::Reset() {
+Status Node::Reset() {
   IRSA_RETURN_IF_ERROR(store_->Reset());
   IRSA_RETURN_IF_ERROR(Bootstrap());
   IRSA_TRY(auto ring, sts::LoadOrCreateSessionKeyRing(*store_, random_));
@@ -194,4 +194,4 @@ Status App::Reset() {
   return OkStatus();
 }
 
-}  // namespace irsa::cli
+}  // namespace irsa::server

@@ -1,9 +1,10 @@
-// The assembled irsa node: storage, keys, services, authentication, routing. `irsa serve` builds
-// one and puts an HTTP server in front of it; offline subcommands use the same assembly against a
-// data directory.
+// The assembled irsa node: storage, keys, services, authentication, authorization, routing.
+// `irsa serve` (server/serve.h) builds one and puts an HTTP server in front of it; offline
+// subcommands use the same assembly against a data directory.
 //
-// Ownership: App owns everything it creates; members are destroyed in reverse order. Thread-safety:
-// after Open(), the services are safe for concurrent use by the server's IO threads.
+// Ownership: Node owns everything it creates; members are destroyed in reverse order.
+// Thread-safety: after Open() and set_issuer_base(), the services are safe for concurrent use by
+// the server's IO threads; the node must be fully configured before it serves.
 #pragma once
 
 #include <memory>
@@ -16,7 +17,6 @@
 #include "base/clock.h"
 #include "base/http_fetcher.h"
 #include "base/random.h"
-#include "cli/kube_glue.h"
 #include "crypto/key_ring.h"
 #include "iam/credentials.h"
 #include "iam/policy_source.h"
@@ -26,13 +26,18 @@
 #include "oidc/remote_issuer_keys.h"
 #include "protocol/authn.h"
 #include "protocol/router.h"
+#include "server/kube_clusters.h"
 #include "store/store.h"
 #include "sts/session_token.h"
 #include "sts/sts_service.h"
 
-namespace irsa::cli {
+namespace irsa::server {
 
-struct AppOptions {
+// The file in the data directory where `irsa serve --store URL` records its store URL (mode
+// 0600), so that offline commands on the same data directory find the same store.
+inline constexpr std::string_view kStoreUrlFile = "store_url";
+
+struct NodeOptions {
   std::string data_dir = ".data";
   std::string store_url;            // "" = sqlite:<data_dir>/irsa.db
   int store_pool_size = 4;          // PostgreSQL connections per node
@@ -45,23 +50,23 @@ struct AppOptions {
   bool enable_reset = false;
   std::string issuer_base;  // "" = set later with set_issuer_base (from the HTTPS listener)
   std::string region = "us-east-1";
-  int64_t key_rotation_seconds = 0;  // 0 = rotate cluster signing keys only on command
-  std::string audit_log;             // "" = <data_dir>/audit.log
-  std::string oidc_ca_bundle;        // extra trust anchors for remote OIDC issuers
+  int64_t key_rotation_seconds = 0;      // 0 = rotate cluster signing keys only on command
+  std::string audit_log;                 // "" = <data_dir>/audit.log
+  std::string oidc_ca_bundle;            // extra trust anchors for remote OIDC issuers
   std::string explain_denials = "full";  // authz::ParseExplainDenials: full | encoded | none
 };
 
-class App {
+class Node {
  public:
   // Opens storage and bootstraps the default account, its root access key, the AWS-managed
   // policies and the session key ring. Errors name what failed.
-  static Result<std::unique_ptr<App>> Open(const AppOptions& options);
-  ~App();
+  static Result<std::unique_ptr<Node>> Open(const NodeOptions& options);
+  ~Node();
 
   protocol::Router& router() { return *router_; }
   store::Store& store() { return *store_; }
   const iam::ServiceContext& iam() const { return *iam_ctx_; }
-  const AppOptions& options() const { return options_; }
+  const NodeOptions& options() const { return options_; }
   oidc::ClusterRegistry& clusters() { return *clusters_; }
   // Sets the base URL of hosted issuers (https://host:port) once the listener is bound. Call
   // before serving requests; not thread-safe.
@@ -74,11 +79,11 @@ class App {
   std::optional<std::pair<std::string, std::string>> admin_credentials() const;
 
  private:
-  explicit App(AppOptions options) : options_(std::move(options)) {}
+  explicit Node(NodeOptions options) : options_(std::move(options)) {}
   Status Bootstrap();
   Status Reset();
 
-  AppOptions options_;
+  NodeOptions options_;
   const Clock& clock_ = SystemClock::Instance();
   Random& random_ = SystemRandom::Instance();
   std::optional<crypto::MasterKey> master_key_;
@@ -103,4 +108,4 @@ class App {
   std::optional<std::pair<std::string, std::string>> generated_admin_key_;
 };
 
-}  // namespace irsa::cli
+}  // namespace irsa::server

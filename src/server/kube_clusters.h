@@ -14,7 +14,7 @@
 #include "kube/api.h"
 #include "oidc/clusters.h"
 
-namespace irsa::cli {
+namespace irsa::server {
 
 inline constexpr const char* kKubeAdminSubject = "system:irsa:admin";
 inline constexpr const char* kKubeAdminAudience = "irsa:kube-api";
@@ -40,4 +40,4 @@ Result<std::string> MintKubeAdminToken(oidc::ClusterRegistry& clusters, const Cl
                                        const std::string& account, const std::string& cluster,
                                        int64_t lifetime_seconds);
 
-}  // namespace irsa::cli
+}  // namespace irsa::server

@@ -1,11 +1,11 @@
-#include "cli/kube_glue.h"
+#include "server/kube_clusters.h"
 
 #include "base/ids.h"
 #include "jwt/claims.h"
 #include "jwt/mint.h"
 #include "jwt/verify.h"
 
-namespace irsa::cli {
+namespace irsa::server {
 
 Result<std::optional<kube::ClusterInfo>> HostedClusters::FindCluster(const std::string& cluster) {
   Result<oidc::ClusterRecord> record = clusters_.Get(account_, cluster);
@@ -81,4 +81,4 @@ Result<std::string> MintKubeAdminToken(oidc::ClusterRegistry& clusters, const Cl
   return jwt::MintJws(claims, *(*hosted)->active_key, options);
 }
 
-}  // namespace irsa::cli
+}  // namespace irsa::server

@@ -6,7 +6,7 @@
 
 #include "base/result.h"
 
-namespace irsa::cli {
+namespace irsa::server {
 
 struct TlsFiles {
   std::string certificate_chain;  // PEM path
@@ -18,4 +18,4 @@ struct TlsFiles {
 // names localhost, 127.0.0.1, ::1 and `extra_host` (if it is not empty or a wildcard address).
 Result<TlsFiles> EnsureLocalTls(const std::string& data_dir, const std::string& extra_host);
 
-}  // namespace irsa::cli
+}  // namespace irsa::server

@@ -1,4 +1,4 @@
-#include "cli/tls_setup.h"
+#include "server/tls_setup.h"
 
 #include <filesystem>
 
@@ -7,7 +7,7 @@
 #include "crypto/keys.h"
 #include "crypto/x509.h"
 
-namespace irsa::cli {
+namespace irsa::server {
 namespace {
 bool IsIpLiteral(const std::string& host) {
   return !host.empty() && (host.find(':') != std::string::npos ||
@@ -51,4 +51,4 @@ Result<TlsFiles> EnsureLocalTls(const std::string& data_dir, const std::string& 
   return files;
 }
 
-}  // namespace irsa::cli
+}  // namespace irsa::server

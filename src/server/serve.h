@@ -1,0 +1,30 @@
+// `irsa serve`: binds the listeners, configures the node (issuer base, webhook options) before it
+// answers anything, writes the client configuration (DATA/aws/config, DATA/aws/credentials) and
+// DATA/endpoints.json, runs the background jobs (key rotation) and serves until SIGINT/SIGTERM.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "server/node.h"
+#include "server/webhook_handler.h"
+
+namespace irsa::server {
+
+struct ServeOptions {
+  NodeOptions node;
+  std::string listen = "127.0.0.1:8080";
+  std::string listen_tls = "127.0.0.1:8443";
+  std::string tls_cert;
+  std::string tls_key;
+  int threads = 0;
+  std::string log_level = "info";
+  size_t max_body_bytes = 1 << 20;
+  bool access_log = true;
+  WebhookSettings webhook;  // --webhook-*
+};
+
+// Returns the process exit code (2: usage, 1: failure).
+int Serve(const ServeOptions& options);
+
+}  // namespace irsa::server
