@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test:
+#   0. the include-direction check of the module table (scripts/check-includes.py);
 #   1. release build: unit tests, end-to-end tests with real clients (AWS CLI v1/v2, boto3,
 #      kubectl), PostgreSQL tests against a throwaway server;
 #   2. ASan+UBSan build: the unit tests again;
@@ -8,6 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+
+echo "== module include order"
+scripts/check-includes.py
 
 jobs=$(nproc)
 echo "== release build"
