@@ -28,7 +28,7 @@ void AddKubeconfigCommand(CLI::App& app) {
   struct Args {
     OfflineOptions offline;
     std::string cluster, output;
-    int64_t lifetime = 30 * 86400;
+    int64_t lifetime = server::kDefaultKubeAdminLifetime;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -36,7 +36,9 @@ void AddKubeconfigCommand(CLI::App& app) {
   AddOfflineOptions(*cmd, args->offline);
   cmd->add_option("--cluster", args->cluster, "Cluster name")->required();
   cmd->add_option("--output,-o", args->output, "File to write (default: stdout)");
-  cmd->add_option("--token-lifetime", args->lifetime, "Admin token lifetime in seconds")
+  cmd->add_option("--token-lifetime", args->lifetime,
+                  "Admin token lifetime in seconds (at most 86400; the token is for bootstrapping "
+                  "and stops working when the cluster's keys rotate)")
       ->capture_default_str();
   cmd->callback([args] {
     auto fail = [](const Error& e) { throw CLI::RuntimeError(ReportError("kubeconfig", e)); };

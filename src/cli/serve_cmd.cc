@@ -80,6 +80,10 @@ void AddServeCommand(CLI::App& app) {
       ->envname("IRSA_EXPLAIN_DENIALS")
       ->check(CLI::IsMember({"full", "encoded", "none"}))
       ->capture_default_str();
+  serve
+      ->add_flag("--kube-api-allow-http", options->node.kube_api_allow_http,
+                 "Accept Kubernetes API bearer tokens on plain HTTP requests (default: TLS only)")
+      ->envname("IRSA_KUBE_API_ALLOW_HTTP");
   serve->add_option("--threads", options->threads, "IO threads (default: cores)")
       ->envname("IRSA_THREADS");
   serve->add_option("--max-body-bytes", options->max_body_bytes, "Request body limit")

@@ -80,6 +80,7 @@ std::string VerbFor(const std::string& method, bool has_name, bool watch) {
 RequestAttributes AttributesFor(const HttpRequest& request, const std::vector<std::string>& seg,
                                 bool watch) {
   RequestAttributes a;
+  a.secure_transport = request.secure;
   if (seg.size() < 3 || seg[0] != "api" || seg[1] != "v1") {
     a.resource_request = false;
     a.verb = AsciiLower(request.method);

@@ -76,6 +76,7 @@ struct RequestAttributes {
   std::string namespace_name;
   std::string name;
   std::string path;  // non-resource requests: the path ("/api", "/openapi/v3", ...)
+  bool secure_transport = false;  // the request arrived over TLS
 };
 
 enum class AccessDecision { kAllow, kUnauthenticated, kForbidden };

@@ -21,15 +21,17 @@ Result<std::optional<kube::ClusterInfo>> HostedClusters::FindCluster(const std::
 kube::AccessResult HostedClusters::Authorize(const kube::ClusterInfo& cluster,
                                              std::string_view bearer_token,
                                              const kube::RequestAttributes& attributes) {
-  (void)attributes;
   const kube::AccessResult unauthenticated{kube::AccessDecision::kUnauthenticated, ""};
   if (bearer_token.empty()) return unauthenticated;
+  // A bearer token sent in clear text is as good as published.
+  if (!attributes.secure_transport && !options_.allow_plain_http) return unauthenticated;
   Result<oidc::ClusterRecord> record = clusters_.Get(cluster.account, cluster.name);
   if (!record.ok()) return unauthenticated;
   auto hosted = clusters_.IssuerById(record->id);
   if (!hosted.ok() || !*hosted) return unauthenticated;
   Result<jwt::Jws> jws = jwt::ParseAndVerify(bearer_token, *(**hosted)->published);
-  if (!jws.ok()) return unauthenticated;
+  // Only the active key: a key rotation invalidates every admin token signed before it.
+  if (!jws.ok() || jws->header.kid.value_or("") != (**hosted)->active_kid) return unauthenticated;
   Result<jwt::StandardClaims> claims = jwt::GetStandardClaims(jws->claims);
   if (!claims.ok() || claims->iss != record->issuer || claims->sub != kKubeAdminSubject ||
       !claims->aud || !claims->exp || *claims->exp <= clock_.NowUnixSeconds()) {
@@ -63,6 +65,11 @@ Result<kube::MintedToken> HostedClusters::Mint(const kube::TokenRequestSpec& spe
 Result<std::string> MintKubeAdminToken(oidc::ClusterRegistry& clusters, const Clock& clock,
                                        const std::string& account, const std::string& cluster,
                                        int64_t lifetime_seconds) {
+  if (lifetime_seconds < 1 || lifetime_seconds > kMaxKubeAdminLifetime) {
+    return errors::InvalidParameterValue(
+        "the admin token lifetime must be 1 to " + std::to_string(kMaxKubeAdminLifetime) +
+        " seconds (it is a bootstrap credential: use access entries for daily work)");
+  }
   IRSA_TRY(oidc::ClusterRecord record, clusters.Get(account, cluster));
   IRSA_TRY(auto hosted, clusters.IssuerById(record.id));
   if (!hosted)

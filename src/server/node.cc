@@ -125,7 +125,8 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   app->remote_keys_ = std::make_unique<oidc::RemoteIssuerKeys>(*app->fetcher_, app->clock_);
   app->clusters_->SetRemoteIssuerKeys(app->remote_keys_.get());
   app->hosted_clusters_ =
-      std::make_unique<HostedClusters>(*app->clusters_, app->clock_, o.account_id);
+      std::make_unique<HostedClusters>(*app->clusters_, app->clock_, o.account_id,
+                                       KubeAuthOptions{.allow_plain_http = o.kube_api_allow_http});
   app->kube_ = std::make_unique<kube::KubeApi>(*app->store_, app->clock_, app->random_,
                                                *app->hosted_clusters_, *app->hosted_clusters_);
   app->sts_ = std::make_unique<sts::StsService>(*app->iam_ctx_, *app->clusters_, *app->sessions_,

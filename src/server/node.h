@@ -54,6 +54,7 @@ struct NodeOptions {
   std::string audit_log;                 // "" = <data_dir>/audit.log
   std::string oidc_ca_bundle;            // extra trust anchors for remote OIDC issuers
   std::string explain_denials = "full";  // authz::ParseExplainDenials: full | encoded | none
+  bool kube_api_allow_http = false;      // accept kube admin tokens over plain HTTP
 };
 
 class Node {
