@@ -1,5 +1,7 @@
 #include "oidc/clusters.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "base/encoding.h"
@@ -22,6 +24,8 @@ int64_t Nanos(SystemTime t) { return t.time_since_epoch().count(); }
 SystemTime FromNanos(int64_t n) { return SystemTime(std::chrono::nanoseconds(n)); }
 
 std::string ClusterBody(const ClusterRecord& c) {
+  json::object tags;
+  for (const auto& [key, value] : c.tags) tags[key] = value;
   return json::serialize(json::object{{"name", c.name},
                                       {"account", c.account},
                                       {"id", c.id},
@@ -30,7 +34,8 @@ std::string ClusterBody(const ClusterRecord& c) {
                                       {"region", c.region},
                                       {"alg", c.key_algorithm},
                                       {"version", c.kubernetes_version},
-                                      {"created", Nanos(c.created)}});
+                                      {"created", Nanos(c.created)},
+                                      {"tags", std::move(tags)}});
 }
 
 Result<ClusterRecord> ClusterFromBody(const std::string& body) {
@@ -45,6 +50,12 @@ Result<ClusterRecord> ClusterFromBody(const std::string& body) {
   c.key_algorithm = store::JsonString(o, "alg");
   c.kubernetes_version = store::JsonString(o, "version");
   c.created = FromNanos(store::JsonInt(o, "created"));
+  if (const json::value* tags = o.if_contains("tags"); tags != nullptr && tags->is_object()) {
+    for (const auto& [key, value] : tags->as_object()) {
+      if (value.is_string()) c.tags.emplace_back(std::string(key), std::string(value.as_string()));
+    }
+    std::sort(c.tags.begin(), c.tags.end());
+  }
   return c;
 }
 
@@ -108,6 +119,12 @@ ClusterRegistry::ClusterRegistry(store::Store& store, const Clock& clock, Random
 
 Result<ClusterRecord> ClusterRegistry::Create(const std::string& account, const std::string& name,
                                               const std::string& key_algorithm) {
+  return Create(account, ClusterSpec{.name = name, .key_algorithm = key_algorithm});
+}
+
+Result<ClusterRecord> ClusterRegistry::Create(const std::string& account, const ClusterSpec& spec) {
+  const std::string& name = spec.name;
+  const std::string& key_algorithm = spec.key_algorithm;
   IRSA_RETURN_IF_ERROR(ValidateName(name));
   if (key_algorithm != "ES256" && key_algorithm != "RS256") {
     return errors::InvalidParameterException("Signing key algorithm must be ES256 or RS256, got " +
@@ -121,6 +138,9 @@ Result<ClusterRecord> ClusterRegistry::Create(const std::string& account, const 
   c.region = options_.region;
   c.arn = "arn:aws:eks:" + c.region + ":" + account + ":cluster/" + name;
   c.key_algorithm = key_algorithm;
+  if (!spec.kubernetes_version.empty()) c.kubernetes_version = spec.kubernetes_version;
+  c.tags = spec.tags;
+  std::sort(c.tags.begin(), c.tags.end());
   c.created = clock_.Now();
   IRSA_TRY(store::Row key_row, NewKeyRow(account, name, key_algorithm, c.created));
   IRSA_RETURN_IF_ERROR(store_.Write([&](store::StoreTx& tx) -> Status {

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -42,6 +43,15 @@ struct ClusterRecord {
   std::string key_algorithm = "ES256";  // ES256 | RS256
   std::string kubernetes_version = "1.31";
   SystemTime created{};
+  std::vector<std::pair<std::string, std::string>> tags;  // EKS resource tags, in key order
+};
+
+// What a new cluster is made of (EKS CreateCluster, `irsa cluster create`).
+struct ClusterSpec {
+  std::string name;
+  std::string key_algorithm = "ES256";  // ES256 | RS256
+  std::string kubernetes_version;       // "" = the default version
+  std::vector<std::pair<std::string, std::string>> tags;
 };
 
 struct SigningKeyInfo {
@@ -78,6 +88,7 @@ class ClusterRegistry final : public IssuerKeys {
   // InvalidParameterException (400) for a bad name or algorithm.
   Result<ClusterRecord> Create(const std::string& account, const std::string& name,
                                const std::string& key_algorithm = "ES256");
+  Result<ClusterRecord> Create(const std::string& account, const ClusterSpec& spec);
   // ResourceNotFoundException (404) "No cluster found for name: <name>."
   Result<ClusterRecord> Get(const std::string& account, const std::string& name);
   Result<std::vector<ClusterRecord>> List(const std::string& account);

@@ -9,7 +9,8 @@
 #include "iam/access_keys.h"
 #include "iam/accounts.h"
 #include "iam/aws_managed_policies.h"
-#include "protocol/rest_routes.h"
+#include "protocol/eks_rest.h"
+#include "protocol/oidc_routes.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -143,8 +144,9 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   app->router_ =
       std::make_unique<protocol::Router>(*app->authn_, services, std::move(router_options));
   app->router_->AddPrefix("/id/", protocol::MakeOidcIssuerHandler(*app->clusters_));
-  app->router_->AddPrefix(
-      "/clusters", protocol::MakeEksHandler(*app->authn_, *app->authorizer_, *app->clusters_));
+  app->eks_clusters_ = std::make_unique<eks::ClustersApi>(*app->clusters_);
+  app->router_->AddPrefix("/clusters", protocol::MakeEksHandler(*app->authn_, *app->authorizer_,
+                                                                *app->eks_clusters_, o.region));
   kube::KubeApi* kube = app->kube_.get();
   app->router_->AddPrefix("/k8s/", [kube](HttpRequest& request) {
     // /k8s/<cluster>/<API path>: the Kubernetes API of a hosted cluster.

@@ -18,6 +18,7 @@
 #include "base/http_fetcher.h"
 #include "base/random.h"
 #include "crypto/key_ring.h"
+#include "eks/clusters_api.h"
 #include "iam/credentials.h"
 #include "iam/policy_source.h"
 #include "iam/service_context.h"
@@ -101,6 +102,7 @@ class Node {
   std::unique_ptr<HttpFetcher> fetcher_;
   std::unique_ptr<oidc::RemoteIssuerKeys> remote_keys_;
   std::unique_ptr<oidc::ClusterRegistry> clusters_;
+  std::unique_ptr<eks::ClustersApi> eks_clusters_;
   std::unique_ptr<HostedClusters> hosted_clusters_;
   std::unique_ptr<kube::KubeApi> kube_;
   std::unique_ptr<audit::AuditLog> audit_;

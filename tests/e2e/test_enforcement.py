@@ -291,6 +291,39 @@ class GuardrailTest(unittest.TestCase):
                              Tags=[{"Key": "team", "Value": "payments"}])
         denied(self, delegate.tag_role, RoleName="payments", Tags=[{"Key": "owner", "Value": "me"}])
 
+    def test_eks_cluster_tags_are_condition_keys(self):
+        eks = client(self.server, "eks")
+        vpc = {"subnetIds": []}
+        role = "arn:aws:iam::%s:role/eks" % fx.ACCOUNT_ID
+        eks.create_cluster(name="prod-cluster", roleArn=role, resourcesVpcConfig=vpc,
+                           tags={"env": "prod"})
+        eks.create_cluster(name="dev-cluster", roleArn=role, resourcesVpcConfig=vpc,
+                           tags={"env": "dev"})
+        _, key = user_client(self.server, self.iam, "eks-dev", {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "eks:*", "Resource": "*"},
+                {"Effect": "Deny", "Action": ["eks:DescribeCluster", "eks:DeleteCluster"],
+                 "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:ResourceTag/env": "prod"}}},
+                {"Effect": "Deny", "Action": "eks:CreateCluster", "Resource": "*",
+                 "Condition": {"Null": {"aws:RequestTag/env": "true"}}}]})
+        dev = client(self.server, "eks", key["AccessKeyId"], key["SecretAccessKey"])
+        self.assertEqual(dev.describe_cluster(name="dev-cluster")["cluster"]["tags"],
+                         {"env": "dev"})
+        for call in (dev.describe_cluster, dev.delete_cluster):
+            with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                call(name="prod-cluster")
+            self.assertEqual(ctx.exception.response["Error"]["Code"], "AccessDeniedException")
+            self.assertIn("aws:ResourceTag/env", ctx.exception.response["Error"]["Message"])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            dev.create_cluster(name="untagged", roleArn=role, resourcesVpcConfig=vpc)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "AccessDeniedException")
+        dev.create_cluster(name="tagged", roleArn=role, resourcesVpcConfig=vpc,
+                           tags={"env": "dev"})
+        self.assertEqual(eks.describe_cluster(name="prod-cluster")["cluster"]["status"], "ACTIVE")
+        self.assertEqual(dev.delete_cluster(name="tagged")["cluster"]["status"], "DELETING")
+
     def test_unknown_actions_make_no_metric_series(self):
         sts = client(self.server, "iam")
         url = self.server.http + "/"

@@ -23,6 +23,7 @@
 #include "iam/simulation.h"
 #include "iam/users.h"
 #include "protocol/authorization_doc.h"
+#include "protocol/eks_rest.h"
 #include "protocol/iam_adapters.h"
 #include "protocol/query_api.h"
 #include "unit/iam/memory_store.h"
@@ -280,6 +281,8 @@ TEST_F(AuthorizationTable, DocumentIsTheRenderingOfTheTables) {
   std::vector<OperationDoc> docs = DocumentQueryTable("iam", iam_);
   std::vector<OperationDoc> sts = DocumentQueryTable("sts", sts_);
   docs.insert(docs.end(), sts.begin(), sts.end());
+  std::vector<OperationDoc> eks = DocumentEksTable();
+  docs.insert(docs.end(), eks.begin(), eks.end());
   const std::string rendered = RenderAuthorizationMarkdown(docs);
   const std::string path = std::string(IRSA_SOURCE_DIR) + "/docs/authorization.md";
   if (const char* update = std::getenv("IRSA_UPDATE_DOCS"); update && std::string(update) == "1") {
