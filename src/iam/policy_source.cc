@@ -17,25 +17,12 @@ std::string CacheKey(const authz::Caller& caller) {
 }
 }  // namespace
 
+IamPolicySource::IamPolicySource(const ServiceContext& ctx)
+    : ctx_(ctx), cache_(ctx.store, kMaxCachedCallers) {}
+
 Result<std::shared_ptr<const authz::CallerPolicies>> IamPolicySource::ForCaller(
     const authz::Caller& caller) {
-  const std::string key = CacheKey(caller);
-  const int64_t generation = ctx_.store.Generation();
-  {
-    std::lock_guard lock(mu_);
-    if (generation != generation_) {
-      cache_.clear();
-      generation_ = generation;
-    }
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  }
-  IRSA_TRY(std::shared_ptr<const authz::CallerPolicies> loaded, Load(caller));
-  std::lock_guard lock(mu_);
-  if (generation == generation_) {
-    if (cache_.size() >= kMaxCachedCallers) cache_.clear();
-    cache_.emplace(key, loaded);
-  }
-  return loaded;
+  return cache_.GetOrLoad(CacheKey(caller), [&] { return Load(caller); });
 }
 
 Result<std::shared_ptr<const authz::CallerPolicies>> IamPolicySource::Load(
