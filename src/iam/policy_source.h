@@ -3,6 +3,13 @@
 // and never keeps policies read before a newer write, so attaching, detaching or editing a policy
 // takes effect on the next request (read-your-writes on one node).
 //
+// Credentials are bound to their principal's unique id (Caller::role_id / user_id), which is
+// checked against the stored principal whenever its policies are gathered: a role session whose
+// role was deleted — also when a role of the same name exists again — is refused with
+// AccessDenied ("The role <arn> of this session no longer exists…"); a user's credentials whose
+// user was deleted or recreated with InvalidClientTokenId. Every service authorizing through
+// authz::Authorizer (and STS chaining) inherits the check.
+//
 // Thread-safety: safe for concurrent use.
 #pragma once
 
