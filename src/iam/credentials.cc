@@ -13,24 +13,11 @@ Error InvalidKey() {
 }
 }  // namespace
 
+AccessKeyResolver::AccessKeyResolver(const ServiceContext& ctx)
+    : ctx_(ctx), cache_(ctx.store, kMaxCachedKeys) {}
+
 Result<ResolvedKey> AccessKeyResolver::Resolve(const std::string& access_key_id) {
-  const int64_t generation = ctx_.store.Generation();
-  {
-    std::lock_guard lock(mu_);
-    if (generation != generation_) {
-      cache_.clear();
-      generation_ = generation;
-    }
-    auto it = cache_.find(access_key_id);
-    if (it != cache_.end()) return it->second;
-  }
-  IRSA_TRY(ResolvedKey resolved, Load(access_key_id));
-  std::lock_guard lock(mu_);
-  if (generation == generation_) {
-    if (cache_.size() >= kMaxCachedKeys) cache_.clear();
-    cache_.emplace(access_key_id, resolved);
-  }
-  return resolved;
+  return cache_.GetOrLoad(access_key_id, [&] { return Load(access_key_id); });
 }
 
 Result<ResolvedKey> AccessKeyResolver::Load(const std::string& access_key_id) {

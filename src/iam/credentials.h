@@ -1,18 +1,18 @@
 // Resolves a long-term access key id (AKIA…) to its secret and the Caller it authenticates, for
-// SigV4 verification. Results are cached in memory and the cache is dropped whenever the store's
-// generation changes, so a deleted or deactivated key stops working on the next request.
+// SigV4 verification. Results are cached in memory (store::GenerationCache) and the cache is
+// dropped whenever the store's generation changes, so a deleted or deactivated key stops working
+// on the next request.
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
 
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "authz/caller.h"
 #include "base/result.h"
 #include "iam/service_context.h"
+#include "store/generation_cache.h"
 
 namespace irsa::iam {
 
@@ -23,7 +23,7 @@ struct ResolvedKey {
 
 class AccessKeyResolver {
  public:
-  explicit AccessKeyResolver(const ServiceContext& ctx) : ctx_(ctx) {}
+  explicit AccessKeyResolver(const ServiceContext& ctx);
 
   // InvalidClientTokenId if the key is unknown or inactive, or its owner no longer exists.
   Result<ResolvedKey> Resolve(const std::string& access_key_id);
@@ -32,9 +32,7 @@ class AccessKeyResolver {
   Result<ResolvedKey> Load(const std::string& access_key_id);
 
   const ServiceContext& ctx_;
-  std::mutex mu_;
-  int64_t generation_ = -1;                             // guarded by mu_
-  std::unordered_map<std::string, ResolvedKey> cache_;  // guarded by mu_
+  store::GenerationCache<std::string, ResolvedKey> cache_;  // only keys that resolved
 };
 
 }  // namespace irsa::iam

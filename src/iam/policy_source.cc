@@ -7,35 +7,32 @@ namespace irsa::iam {
 namespace {
 constexpr size_t kMaxCachedCallers = 10000;
 
-// Identifies what governs a caller: the principal plus, for sessions, its session policies.
+// Identifies what governs a caller: the principal (by unique id as well as name, so that the
+// credentials of a deleted principal never share an entry with a principal of the same name
+// created again) plus, for sessions, its session policies (length-prefixed: unambiguous).
 std::string CacheKey(const authz::Caller& caller) {
-  std::string key = caller.account + "|";
-  if (caller.type == authz::CallerType::kUser) return key + "u|" + caller.user_name;
-  key += "r|" + caller.role_name + "|" + caller.session_policy;
-  for (const auto& arn : caller.session_policy_arns) key += "|" + arn;
+  std::string key = caller.account;
+  if (caller.type == authz::CallerType::kUser) {
+    return key.append("|u|").append(caller.user_id).append("|").append(caller.user_name);
+  }
+  key.append("|r|").append(caller.role_id).append("|").append(caller.role_name);
+  key.append("|").append(std::to_string(caller.session_policy.size())).append(":");
+  key.append(caller.session_policy);
+  for (const auto& arn : caller.session_policy_arns) key.append("|").append(arn);
   return key;
+}
+
+Error InvalidUserKey() {
+  return errors::InvalidClientTokenId("The security token included in the request is invalid.");
 }
 }  // namespace
 
+IamPolicySource::IamPolicySource(const ServiceContext& ctx)
+    : ctx_(ctx), cache_(ctx.store, kMaxCachedCallers) {}
+
 Result<std::shared_ptr<const authz::CallerPolicies>> IamPolicySource::ForCaller(
     const authz::Caller& caller) {
-  const std::string key = CacheKey(caller);
-  const int64_t generation = ctx_.store.Generation();
-  {
-    std::lock_guard lock(mu_);
-    if (generation != generation_) {
-      cache_.clear();
-      generation_ = generation;
-    }
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  }
-  IRSA_TRY(std::shared_ptr<const authz::CallerPolicies> loaded, Load(caller));
-  std::lock_guard lock(mu_);
-  if (generation == generation_) {
-    if (cache_.size() >= kMaxCachedCallers) cache_.clear();
-    cache_.emplace(key, loaded);
-  }
-  return loaded;
+  return cache_.GetOrLoad(CacheKey(caller), [&] { return Load(caller); });
 }
 
 Result<std::shared_ptr<const authz::CallerPolicies>> IamPolicySource::Load(
@@ -46,11 +43,20 @@ Result<std::shared_ptr<const authz::CallerPolicies>> IamPolicySource::Load(
           : GatherRolePolicies(ctx_, caller.account, caller.role_name);
   if (!gathered.ok()) {
     if (gathered.error().code() != "NoSuchEntity") return gathered.error();
-    if (caller.type == authz::CallerType::kUser) {
-      return errors::InvalidClientTokenId("The security token included in the request is invalid.");
-    }
+    if (caller.type == authz::CallerType::kUser) return InvalidUserKey();
     return errors::AccessDenied("The role " + caller.role_arn +
                                 " of this session no longer exists.");
+  }
+  // Credentials stand for the principal they were issued to, not for its name: a principal of
+  // the same name created after the deletion of theirs is another principal.
+  if (caller.type == authz::CallerType::kUser) {
+    if (gathered->unique_id != caller.user_id) return InvalidUserKey();
+  } else if (gathered->unique_id != caller.role_id) {
+    return errors::AccessDenied("The role " + caller.role_arn +
+                                " of this session no longer exists: it was deleted and a role of "
+                                "the same name was created again (role id " +
+                                gathered->unique_id + ", the session's is " + caller.role_id +
+                                ").");
   }
   IRSA_TRY(CompiledPrincipalPolicies compiled, CompilePrincipalPolicies(*gathered));
   auto out = std::make_shared<authz::CallerPolicies>();

@@ -115,7 +115,11 @@ Result<store::Row> NewKeyRow(const std::string& account, const std::string& clus
 
 ClusterRegistry::ClusterRegistry(store::Store& store, const Clock& clock, Random& random,
                                  ClusterOptions options)
-    : store_(store), clock_(clock), random_(random), options_(std::move(options)) {}
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      options_(std::move(options)),
+      by_id_(store, kMaxCachedIssuers) {}
 
 Result<ClusterRecord> ClusterRegistry::Create(const std::string& account, const std::string& name,
                                               const std::string& key_algorithm) {
@@ -277,14 +281,6 @@ Result<int> ClusterRegistry::RotateDueKeys() {
   return static_cast<int>(due.size());
 }
 
-void ClusterRegistry::Sync() {
-  const int64_t generation = store_.Generation();
-  if (generation != generation_ || by_id_.size() > kMaxCachedIssuers) {
-    by_id_.clear();
-    generation_ = generation;
-  }
-}
-
 Result<std::shared_ptr<const HostedIssuer>> ClusterRegistry::Build(const ClusterRecord& cluster) {
   auto issuer = std::make_shared<HostedIssuer>();
   issuer->cluster = cluster;
@@ -339,11 +335,11 @@ Result<std::shared_ptr<const HostedIssuer>> ClusterRegistry::Build(const Cluster
 
 Result<std::optional<std::shared_ptr<const HostedIssuer>>> ClusterRegistry::IssuerById(
     const std::string& id) {
-  {
-    std::lock_guard lock(mu_);
-    Sync();
-    if (auto it = by_id_.find(id); it != by_id_.end()) return it->second;
-  }
+  return by_id_.GetOrLoad(id, [&] { return LoadIssuer(id); });
+}
+
+Result<std::optional<std::shared_ptr<const HostedIssuer>>> ClusterRegistry::LoadIssuer(
+    const std::string& id) {
   std::optional<store::Row> index;
   IRSA_RETURN_IF_ERROR(store_.Read([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(index, tx.Get({"", kIssuerIndex, "", id}));
@@ -361,8 +357,6 @@ Result<std::optional<std::shared_ptr<const HostedIssuer>>> ClusterRegistry::Issu
       return cluster.error();
     }
   }
-  std::lock_guard lock(mu_);
-  by_id_[id] = result;
   return result;
 }
 

@@ -9,16 +9,15 @@
 // Rows: kind "cluster" (account, key = name), kind "signing_key" (parent = cluster name,
 // key = kid), and a global index kind "issuer" (account "", key = issuer id) → (account, name).
 //
-// Thread-safety: safe for concurrent use; the in-memory issuer cache is reloaded when the store's
-// generation changes.
+// Thread-safety: safe for concurrent use; the in-memory issuer cache (store::GenerationCache) is
+// reloaded when the store's generation changes and never keeps an issuer read before a newer
+// write.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -29,6 +28,7 @@
 #include "jwt/mint.h"
 #include "jwt/verify.h"
 #include "oidc/issuer_keys.h"
+#include "store/generation_cache.h"
 #include "store/store.h"
 
 namespace irsa::oidc {
@@ -121,7 +121,7 @@ class ClusterRegistry final : public IssuerKeys {
 
  private:
   Result<std::shared_ptr<const HostedIssuer>> Build(const ClusterRecord& cluster);
-  void Sync();
+  Result<std::optional<std::shared_ptr<const HostedIssuer>>> LoadIssuer(const std::string& id);
 
   store::Store& store_;
   const Clock& clock_;
@@ -129,9 +129,8 @@ class ClusterRegistry final : public IssuerKeys {
   ClusterOptions options_;
   IssuerKeys* remote_ = nullptr;
 
-  std::mutex mu_;
-  int64_t generation_ = -1;  // guarded by mu_
-  std::unordered_map<std::string, std::optional<std::shared_ptr<const HostedIssuer>>> by_id_;
+  // Key: issuer id; nullopt: no cluster has that id.
+  store::GenerationCache<std::string, std::optional<std::shared_ptr<const HostedIssuer>>> by_id_;
 };
 
 }  // namespace irsa::oidc

@@ -55,6 +55,7 @@ DecisionResult Decide(const PolicySet& policies, const Request& request, Decisio
   bool has_identity_side = IsAuthenticatedAwsPrincipal(principal.type);
 
   PreparedRequest prepared = PrepareRequest(request);
+  prepared.principal_has_boundary = has_identity_side && policies.boundary != nullptr;
   Outcomes outcomes;
   if (has_identity_side) {
     for (const CompiledPolicyPtr& policy : policies.identity) {

@@ -68,6 +68,9 @@ struct PreparedRequest {
   bool action_has_service = false;
   std::array<std::string_view, 6> resource_fields;
   int resource_field_count = 0;
+  // The caller (an IAM user or role) has a permissions boundary: Deny with NotPrincipal then
+  // always applies. Set by Decide() from PolicySet::boundary; false for a lone Evaluate().
+  bool principal_has_boundary = false;
 };
 PreparedRequest PrepareRequest(const Request& request);
 

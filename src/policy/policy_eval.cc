@@ -43,8 +43,19 @@ bool ResourceMatches(const CompiledStatement& statement, const PreparedRequest& 
   return matched != statement.not_resource;
 }
 
-PrincipalMatch PrincipalMatches(const CompiledStatement& statement, const Request& request) {
+PrincipalMatch PrincipalMatches(const CompiledStatement& statement, const PreparedRequest& prepared,
+                                const Request& request) {
   if (!statement.has_principal) return PrincipalMatch::kDirect;
+  if (statement.not_principal && statement.effect == Effect::kDeny) {
+    // IAM User Guide, "AWS JSON policy elements: NotPrincipal": "The NotPrincipal element with a
+    // Deny effect will always deny any IAM principal that has a permissions boundary policy
+    // attached, regardless of the values specified in the NotPrincipal element."
+    if (prepared.principal_has_boundary) return PrincipalMatch::kDirect;
+    // Otherwise the caller is exempt only if its account, its user or role and its session are
+    // all listed (NotPrincipalExempts).
+    return NotPrincipalExempts(statement.principals, request.principal) ? PrincipalMatch::kNone
+                                                                        : PrincipalMatch::kDirect;
+  }
   PrincipalMatch best = PrincipalMatch::kNone;
   for (const PrincipalPattern& pattern : statement.principals) {
     PrincipalMatch match = pattern.Match(request.principal);
@@ -52,6 +63,8 @@ PrincipalMatch PrincipalMatches(const CompiledStatement& statement, const Reques
     if (best == PrincipalMatch::kDirect) break;
   }
   if (statement.not_principal) {
+    // Allow with NotPrincipal (AWS does not support it; kept as written): applies to a caller
+    // that no entry names.
     return best == PrincipalMatch::kNone ? PrincipalMatch::kDirect : PrincipalMatch::kNone;
   }
   return best;
@@ -67,7 +80,7 @@ bool StatementApplies(const CompiledStatement& statement, const PreparedRequest&
   };
   if (!ActionMatches(statement, prepared)) return fail(StatementMismatch::kAction);
   if (!ResourceMatches(statement, prepared, request)) return fail(StatementMismatch::kResource);
-  principal_match = PrincipalMatches(statement, request);
+  principal_match = PrincipalMatches(statement, prepared, request);
   if (trace != nullptr) trace->principal_match = principal_match;
   if (principal_match == PrincipalMatch::kNone) return fail(StatementMismatch::kPrincipal);
   bool conditions_hold = true;

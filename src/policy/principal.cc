@@ -27,7 +27,65 @@ std::string_view SessionRoleName(const std::array<std::string_view, 6>& fields) 
   return slash == std::string_view::npos ? std::string_view{} : resource.substr(0, slash);
 }
 
+bool IsAwsIdentity(PrincipalType type) {
+  return type == PrincipalType::kAccount || type == PrincipalType::kUser ||
+         type == PrincipalType::kAssumedRole || type == PrincipalType::kFederatedUser;
+}
+
 }  // namespace
+
+uint8_t IdentitiesOf(const RequestPrincipal& principal) {
+  switch (principal.type) {
+    case PrincipalType::kAccount:
+      return kAccountIdentity;
+    case PrincipalType::kUser:
+    case PrincipalType::kFederatedUser:
+      return kAccountIdentity | kEntityIdentity;
+    case PrincipalType::kAssumedRole:
+      return kAccountIdentity | kEntityIdentity | kSessionIdentity;
+    case PrincipalType::kAnonymous:
+    case PrincipalType::kWebIdentity:
+    case PrincipalType::kService:
+      break;
+  }
+  return kEntityIdentity;
+}
+
+uint8_t PrincipalPattern::NamedIdentities(const RequestPrincipal& principal) const {
+  switch (kind_) {
+    case Kind::kEveryone:
+      return kAccountIdentity | kEntityIdentity | kSessionIdentity;
+    case Kind::kAccount:
+      return IsAwsIdentity(principal.type) && principal.account == account_ ? kAccountIdentity : 0;
+    case Kind::kArn:
+      if (!IsAwsIdentity(principal.type)) return 0;
+      if (principal.type == PrincipalType::kAssumedRole) {
+        if (principal.arn == value_) return kSessionIdentity;
+        // The role, as Match() recognises it (exact ARN, or the session's role by name).
+        return Match(principal) == PrincipalMatch::kRole ? kEntityIdentity : 0;
+      }
+      return principal.arn == value_ ? kEntityIdentity : 0;
+    case Kind::kUniqueId:
+      return IsAwsIdentity(principal.type) && principal.unique_id == value_ ? kEntityIdentity : 0;
+    case Kind::kFederated:
+    case Kind::kService:
+      return Match(principal) == PrincipalMatch::kDirect ? kEntityIdentity : 0;
+    case Kind::kCanonicalUser:
+      return 0;
+  }
+  return 0;
+}
+
+bool NotPrincipalExempts(const std::vector<PrincipalPattern>& not_principals,
+                         const RequestPrincipal& principal) {
+  const uint8_t required = IdentitiesOf(principal);
+  uint8_t named = 0;
+  for (const PrincipalPattern& pattern : not_principals) {
+    named |= pattern.NamedIdentities(principal);
+    if ((named & required) == required) return true;
+  }
+  return false;
+}
 
 std::optional<PrincipalPattern> PrincipalPattern::Compile(std::string_view type_key,
                                                           std::string_view value) {

@@ -1,5 +1,6 @@
 // AssumeRole (wire spec §2.3, policy spec §5.5): the caller's identity policies, the role's
 // trust policy, the caller's permissions boundary and session policies, same- and cross-account.
+#include "base/strings.h"
 #include "sts/sts_service.h"
 
 namespace irsa::sts {
@@ -12,6 +13,55 @@ const policy::CompiledPolicyPtr& RootIdentityPolicy() {
           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
           policy::PolicyKind::kIdentity, {.name = "root"}));
   return *policy;
+}
+
+// Session tags name each key once (case-insensitively, as AWS compares tag keys) and a transitive
+// key must name one of them: otherwise what a chained session inherits would be ambiguous.
+Status CheckSessionTags(const AssumeRoleRequest& request) {
+  for (size_t i = 0; i < request.tags.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (EqualsIgnoreCase(request.tags[i].key, request.tags[j].key)) {
+        return errors::InvalidParameterValue(
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+      }
+    }
+  }
+  for (const auto& key : request.transitive_tag_keys) {
+    bool tagged = false;
+    for (const auto& tag : request.tags) tagged |= EqualsIgnoreCase(tag.key, key);
+    if (!tagged) {
+      return errors::InvalidParameterValue(
+          "The specified transitive tag key must be included in the requested tags.");
+    }
+  }
+  return OkStatus();
+}
+
+// What role chaining may not change (IAM User Guide, "Monitor and control actions taken with
+// assumed roles": once set, the source identity "cannot be changed during the role session";
+// AssumeRole Tags: "If you pass a session tag with the same key as an inherited tag, the
+// operation fails"; tag keys compare case-insensitively). Ok for callers that are not sessions.
+Status CheckChainedRequest(const authz::Caller& caller, const AssumeRoleRequest& request) {
+  if (caller.type != authz::CallerType::kAssumedRole) return OkStatus();
+  if (!caller.source_identity.empty() && request.source_identity &&
+      *request.source_identity != caller.source_identity) {
+    return errors::AccessDenied("User: " + caller.arn +
+                                " is not authorized to perform: sts:SetSourceIdentity on "
+                                "resource: " +
+                                request.role_arn +
+                                " because the source identity of the calling session (" +
+                                caller.source_identity + ") cannot be changed in a role chain");
+  }
+  for (const auto& tag : request.tags) {
+    for (const auto& inherited : caller.transitive_tag_keys) {
+      if (EqualsIgnoreCase(tag.key, inherited)) {
+        return errors::InvalidParameterValue(
+            "One of the specified transitive tag keys can't be set because it conflicts with a "
+            "transitive tag key from the calling session.");
+      }
+    }
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -42,6 +92,8 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
         "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
         "role chaining.");
   }
+  IRSA_RETURN_IF_ERROR(CheckSessionTags(request));
+  IRSA_RETURN_IF_ERROR(CheckChainedRequest(caller, request));
   IRSA_TRY(auto role, LoadRole(request.role_arn, role_ref));
   if (!role) {
     authz::Denial denial;
@@ -118,13 +170,15 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
   record.source_identity = request.source_identity.value_or("");
   record.chained = chained;
   if (chained) {
-    // Transitive session tags and the source identity persist across role chaining.
+    // Transitive session tags and the source identity persist across role chaining
+    // (CheckChainedRequest refused any attempt to change them).
     for (const auto& tag : caller.session_tags) {
       bool transitive = false;
-      for (const auto& key : caller.transitive_tag_keys) transitive |= key == tag.key;
+      for (const auto& key : caller.transitive_tag_keys)
+        transitive |= EqualsIgnoreCase(key, tag.key);
       if (!transitive) continue;
       bool overridden = false;
-      for (const auto& own : record.tags) overridden |= own.key == tag.key;
+      for (const auto& own : record.tags) overridden |= EqualsIgnoreCase(own.key, tag.key);
       if (!overridden) {
         record.tags.push_back(tag);
         record.transitive_tag_keys.push_back(tag.key);

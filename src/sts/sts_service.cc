@@ -9,7 +9,8 @@
 
 namespace irsa::sts {
 namespace {
-constexpr size_t kMaxCachedEntries = 100000;
+constexpr size_t kMaxCachedRoles = 100000;
+constexpr size_t kMaxCachedProviders = 10000;
 }  // namespace
 
 Result<std::pair<std::string, std::string>> ParseRoleArn(const std::string& role_arn) {
@@ -31,16 +32,9 @@ StsService::StsService(const iam::ServiceContext& iam, oidc::IssuerKeys& issuer_
       sessions_(sessions),
       authorizer_(authorizer),
       audit_(audit),
-      options_(options) {}
-
-void StsService::SyncGeneration() {
-  const int64_t generation = iam_.store.Generation();
-  if (generation != generation_ || roles_.size() + providers_.size() > kMaxCachedEntries) {
-    roles_.clear();
-    providers_.clear();
-    generation_ = generation;
-  }
-}
+      options_(options),
+      roles_(iam.store, kMaxCachedRoles),
+      providers_(iam.store, kMaxCachedProviders) {}
 
 Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService::LoadRole(
     const std::string& role_arn, const std::pair<std::string, std::string>& ref) {
@@ -48,14 +42,11 @@ Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService:
   std::string key;
   key.reserve(account.size() + 1 + name.size());
   key.append(account).append(1, '|').append(AsciiLower(name));
-  {
-    std::lock_guard lock(mu_);
-    SyncGeneration();
-    if (auto it = roles_.find(key); it != roles_.end()) {
-      // A role ARN whose path differs from the stored role's does not name it.
-      if (it->second->role.arn != role_arn) return std::nullopt;
-      return std::optional(it->second);
-    }
+  int64_t ticket = 0;
+  if (std::optional<std::shared_ptr<const CachedRole>> hit = roles_.Find(key, ticket)) {
+    // A role ARN whose path differs from the stored role's does not name it.
+    if ((*hit)->role.arn != role_arn) return std::nullopt;
+    return hit;
   }
   Result<iam::RoleRecord> role = iam::GetRole(iam_, account, name);
   if (!role.ok()) {
@@ -68,10 +59,7 @@ Result<std::optional<std::shared_ptr<const StsService::CachedRole>>> StsService:
            policy::CompilePolicy(cached->role.assume_role_policy, policy::PolicyKind::kTrust,
                                  {.name = "trust:" + cached->role.arn}));
   std::shared_ptr<const CachedRole> result = std::move(cached);
-  {
-    std::lock_guard lock(mu_);
-    roles_[key] = result;
-  }
+  roles_.Insert(std::move(key), result, ticket);
   if (result->role.arn != role_arn) return std::nullopt;
   return std::optional(result);
 }
@@ -81,18 +69,12 @@ Result<std::shared_ptr<const iam::OidcProviderRecord>> StsService::LoadProvider(
   std::string key;
   key.reserve(account.size() + 1 + issuer.size());
   key.append(account).append(1, '|').append(issuer);
-  {
-    std::lock_guard lock(mu_);
-    SyncGeneration();
-    if (auto it = providers_.find(key); it != providers_.end()) return it->second;
-  }
-  IRSA_TRY(std::optional<iam::OidcProviderRecord> found,
-           iam::FindOidcProviderByUrl(iam_, account, issuer));
-  std::shared_ptr<const iam::OidcProviderRecord> provider;
-  if (found) provider = std::make_shared<const iam::OidcProviderRecord>(std::move(*found));
-  std::lock_guard lock(mu_);
-  providers_[key] = provider;
-  return provider;
+  return providers_.GetOrLoad(key, [&]() -> Result<std::shared_ptr<const iam::OidcProviderRecord>> {
+    IRSA_TRY(std::optional<iam::OidcProviderRecord> found,
+             iam::FindOidcProviderByUrl(iam_, account, issuer));
+    if (!found) return std::shared_ptr<const iam::OidcProviderRecord>();
+    return std::make_shared<const iam::OidcProviderRecord>(std::move(*found));
+  });
 }
 
 Result<std::optional<int64_t>> StsService::CheckSessionLimits(

@@ -6,18 +6,17 @@
 // is deterministic and cheap, since SDKs retry InvalidIdentityToken/IDPCommunicationError.
 //
 // The hot path touches no disk and parses no policy JSON: roles with their compiled trust
-// policies and OIDC providers are cached in memory and reloaded when the store's generation
-// changes; issuer keys come from oidc::IssuerKeys.
+// policies and OIDC providers are cached in memory (store::GenerationCache: never an entry read
+// before a newer write) and reloaded when the store's generation changes; issuer keys come from
+// oidc::IssuerKeys.
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "audit/audit_log.h"
@@ -32,13 +31,16 @@
 #include "policy/decision.h"
 #include "policy/policy.h"
 #include "policy/trace.h"
+#include "store/generation_cache.h"
 #include "sts/session_token.h"
 
 namespace irsa::sts {
 
 struct StsOptions {
   int64_t clock_skew_seconds = 300;            // leeway on exp / nbf / iat
-  int64_t max_token_lifetime_seconds = 86400;  // exp - iat above this is "Token too old"
+  // exp - iat above this is "Token too old"; a token without iat may expire at most this long
+  // (plus the skew) after now.
+  int64_t max_token_lifetime_seconds = 86400;
   int64_t packed_policy_limit_bytes = 2048;    // PackedPolicySize = 100% at this size
 };
 
@@ -109,7 +111,6 @@ class StsService {
   // immutable and shared with the caller.
   Result<std::shared_ptr<const iam::OidcProviderRecord>> LoadProvider(const std::string& account,
                                                                       const std::string& issuer);
-  void SyncGeneration();
   // The limits every assumption checks once the trust policy allowed it: ValidationError when
   // `duration` exceeds the role's MaxSessionDuration; then the session policies and tags against
   // the packed-policy limit. Returns PackedPolicySize (percent), nullopt without policies or tags.
@@ -139,12 +140,10 @@ class StsService {
   audit::AuditLog& audit_;
   StsOptions options_;
 
-  std::mutex mu_;
-  int64_t generation_ = -1;                                                   // guarded by mu_
-  std::unordered_map<std::string, std::shared_ptr<const CachedRole>> roles_;  // mu_
-  // nullptr: the account has no provider for that issuer.
-  std::unordered_map<std::string, std::shared_ptr<const iam::OidcProviderRecord>>
-      providers_;  // mu_
+  // Key "<account>|<lower-case role name>"; only existing roles are cached.
+  store::GenerationCache<std::string, std::shared_ptr<const CachedRole>> roles_;
+  // Key "<account>|<issuer>"; nullptr: the account has no provider for that issuer.
+  store::GenerationCache<std::string, std::shared_ptr<const iam::OidcProviderRecord>> providers_;
 };
 
 // "arn:aws:iam::<12 digits>:role/<path/name>" → (account, role name without path).

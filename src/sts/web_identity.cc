@@ -214,6 +214,16 @@ Result<IssuedCredentials> StsService::WebIdentity(const WebIdentityRequest& requ
         "Token too old: its lifetime (exp - iat) is " + std::to_string(*claims.exp - *claims.iat) +
         " s, above the " + std::to_string(options_.max_token_lifetime_seconds) + " s limit");
   }
+  // Without iat the lifetime is unknown; what is left of it must fit the same limit, or a token
+  // minted to last years would be accepted.
+  if (!claims.iat &&
+      *claims.exp - now > options_.max_token_lifetime_seconds + options_.clock_skew_seconds) {
+    return errors::InvalidIdentityToken(
+        "Token lifetime too long: the token has no iat and expires in " +
+        std::to_string(*claims.exp - now) + " s (exp - now), above the " +
+        std::to_string(options_.max_token_lifetime_seconds) + " s limit (plus " +
+        std::to_string(options_.clock_skew_seconds) + " s clock skew)");
+  }
   IRSA_TRY(std::optional<jwt::KubernetesClaims> kube, jwt::GetKubernetesClaims(jws.claims));
   if (kube && kube->pod_name) {
     event.pod = *kube->pod_name;

@@ -242,8 +242,15 @@ TEST(Decide, NotPrincipalDenyNeedsAccountRoleAndSession) {  // edge 34
   };
   EXPECT_EQ(policy_with(R"(["arn:aws:iam::999999999999:root"])")->Evaluate(request).outcome,
             PolicyOutcome::kDeny);
+  // The role alone is not enough: the account and the session must be listed as well.
   EXPECT_EQ(policy_with(R"(["arn:aws:iam::111122223333:role/Admin"])")->Evaluate(request).outcome,
-            PolicyOutcome::kAllow);
+            PolicyOutcome::kDeny);
+  EXPECT_EQ(
+      policy_with(
+          R"(["arn:aws:iam::111122223333:root","arn:aws:iam::111122223333:role/Admin","arn:aws:sts::111122223333:assumed-role/Admin/s1"])")
+          ->Evaluate(request)
+          .outcome,
+      PolicyOutcome::kAllow);
 }
 
 TEST(Decide, GetCallerIdentityAlwaysAllowed) {  // edge 37
