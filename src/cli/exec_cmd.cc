@@ -106,13 +106,22 @@ bool IsSessionNameChar(char c) {
          std::string_view("_+=,.@-").find(c) != std::string_view::npos;
 }
 
-// "irsa-exec-<ns>-<sa>" within the RoleSessionName rules ([\w+=,.@-]{2,64}).
-std::string DefaultSessionName(const std::string& ns, const std::string& sa) {
-  std::string out = "irsa-exec-" + ns + "-" + sa;
-  for (char& c : out) {
+// "irsa-exec-<ns>-<sa>-<8 random hex digits>" within the RoleSessionName rules
+// ([\w+=,.@-]{2,64}; the prefix is cut, never the suffix). Fresh per run: the AWS CLI caches
+// web-identity credentials by role and session name (~/.aws/cli/cache), so a fixed name would hand
+// a later run the credentials of an earlier one — possibly from another irsa instance.
+std::string DefaultSessionName(const std::string& ns, const std::string& sa, Random& random) {
+  std::string prefix = "irsa-exec-" + ns + "-" + sa;
+  for (char& c : prefix) {
     if (!IsSessionNameChar(c)) c = '-';
   }
-  return out.substr(0, 64);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string suffix = "-";
+  for (unsigned char byte : random.Bytes(4)) {
+    suffix += kHex[byte >> 4];
+    suffix += kHex[byte & 15];
+  }
+  return prefix.substr(0, 64 - suffix.size()) + suffix;
 }
 
 // Open file descriptors of this process.
@@ -471,9 +480,10 @@ int Exec(ExecArgs& args) {
     }
     for (const auto& [name, value] : injection->env) env[name] = value;
     env["AWS_ENDPOINT_URL_IAM"] = options.sts_endpoint_url;
-    env["AWS_ROLE_SESSION_NAME"] = args.session_name.empty()
-                                       ? DefaultSessionName(args.ns, args.service_account)
-                                       : args.session_name;
+    env["AWS_ROLE_SESSION_NAME"] =
+        args.session_name.empty()
+            ? DefaultSessionName(args.ns, args.service_account, SystemRandom::Instance())
+            : args.session_name;
     source = TokenSource{&kube,
                          args.cluster,
                          args.ns,
@@ -528,8 +538,10 @@ void AddExecCommand(CLI::App& app) {
                   "Inject AWS_DEFAULT_REGION/AWS_REGION (as the webhook flag of that name)");
   cmd->add_flag("--sts-regional-endpoint", args->sts_regional_endpoint,
                 "Inject AWS_STS_REGIONAL_ENDPOINTS=regional (as the webhook flag of that name)");
-  cmd->add_option("--role-session-name", args->session_name,
-                  "AWS_ROLE_SESSION_NAME (default irsa-exec-<namespace>-<service-account>)");
+  cmd->add_option(
+      "--role-session-name", args->session_name,
+      "AWS_ROLE_SESSION_NAME (default irsa-exec-<namespace>-<service-account>-<random>, new "
+      "each run)");
   cmd->add_option("--refresh-interval", args->refresh_interval,
                   "Rewrite the token every N seconds (default: at 80% of its lifetime)")
       ->check(CLI::PositiveNumber);
