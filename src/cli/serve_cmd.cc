@@ -182,7 +182,8 @@ int Serve(const ServeOptions& options) {
   const std::string& data_dir = options.app.data_dir;
   // --- webhook options: the STS endpoint is known once the listeners are bound ---
   {
-    kube::WebhookOptions webhook_options = options.webhook.options;
+    kube::WebhookOptions webhook_options = ResolveWebhookEndpoints(
+        options.webhook.options, options.webhook.endpoints, (*app)->options().issuer_base);
     if (options.webhook.inject_sts_endpoint && webhook_options.sts_endpoint_url.empty()) {
       webhook_options.sts_endpoint_url = (*app)->options().issuer_base;
       if (webhook_options.sts_endpoint_url.empty()) {

@@ -116,12 +116,13 @@ void AddWebhookFlags(CLI::App& command, WebhookFlags& flags, const std::string& 
                    o.sts_regional_endpoint, "Inject AWS_STS_REGIONAL_ENDPOINTS=regional");
   if (!standalone) {
     command.add_flag(p + "inject-sts-endpoint", flags.inject_sts_endpoint,
-                     "Inject AWS_ENDPOINT_URL_STS = irsa's HTTPS endpoint (--issuer-url-base, "
-                     "else the HTTPS listener), or --webhook-sts-endpoint-url");
+                     "Inject AWS_ENDPOINT_URL_STS = irsa's HTTPS endpoint even with "
+                     "--webhook-no-inject-endpoints (or --webhook-sts-endpoint-url)");
   }
   command.add_option(p + "sts-endpoint-url", o.sts_endpoint_url,
                      standalone ? "Inject AWS_ENDPOINT_URL_STS with this URL (irsa's endpoint)"
                                 : "The URL --webhook-inject-sts-endpoint injects");
+  AddWebhookEndpointFlags(command, flags.endpoints, o, prefix);  // cli/webhook_endpoints.h
   command.add_flag(p + "inject-role-session-name", o.inject_role_session_name,
                    "Inject AWS_ROLE_SESSION_NAME = the pod name (downward API)");
   command.add_option(p + "ca-bundle-config-map", o.ca_bundle_config_map,
@@ -349,7 +350,9 @@ int RunWebhook(const StandaloneOptions& options) {
     std::fprintf(stderr, "irsa webhook: %s: %s\n", e.code().c_str(), e.message().c_str());
     return 1;
   };
-  if (Status valid = kube::ValidateWebhookOptions(options.webhook.options); !valid.ok()) {
+  const kube::WebhookOptions webhook_options = ResolveWebhookEndpoints(
+      options.webhook.options, options.webhook.endpoints, options.webhook.endpoints.irsa_url);
+  if (Status valid = kube::ValidateWebhookOptions(webhook_options); !valid.ok()) {
     return usage(valid.error().message());
   }
   if (options.in_cluster == !options.kubeconfig.empty()) {
@@ -371,7 +374,6 @@ int RunWebhook(const StandaloneOptions& options) {
   kube::ApiServerServiceAccountLookup live(**fetcher, clock, *config);
   kube::CachingServiceAccountLookup lookup(live, clock);
   WebhookMetrics metrics(metrics::DefaultRegistry());
-  const kube::WebhookOptions& webhook_options = options.webhook.options;
 
   http::ServerOptions server_options;
   server_options.listeners.push_back(*listener);

@@ -24,6 +24,7 @@
 #include "base/clock.h"
 #include "base/http_types.h"
 #include "base/metrics.h"
+#include "cli/webhook_endpoints.h"
 #include "kube/k8s_store_lookup.h"
 #include "kube/service_account_lookup.h"
 #include "kube/webhook.h"
@@ -39,6 +40,7 @@ struct WebhookFlags {
   // the HTTPS listener) unless sts_endpoint_url names another one. webhook: unused (the URL flag
   // alone enables the injection).
   bool inject_sts_endpoint = false;
+  WebhookEndpointFlags endpoints;  // cli/webhook_endpoints.h
 };
 
 // Adds the webhook flags to `command`; `prefix` is prepended to every long name ("webhook-" for
