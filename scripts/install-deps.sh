@@ -13,6 +13,8 @@ packages=(
   python3 awscli postgresql openssl curl wrk sqlite3
   # `irsa --version` reads the commit at configure time; the completion test runs zsh
   git zsh
+  # tests/e2e/test_readme_blocks.py runs the documents in a private network namespace
+  iproute2 util-linux
   # the SDK matrix (tests/e2e/test_sdk_matrix.py): the Go SDK v1 built offline (GO111MODULE=off),
   # the JavaScript SDKs from npm into the build tree (scripts/install-js-sdks.sh)
   golang-go golang-github-aws-aws-sdk-go-dev nodejs npm

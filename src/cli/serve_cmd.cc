@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -90,7 +91,13 @@ Status WriteClientConfig(const App& app, const std::string& endpoint, const std:
   const std::string dir = app.options().data_dir + "/aws";
   ::mkdir(dir.c_str(), 0700);
   std::string config = "[profile irsa]\nregion = us-east-1\nendpoint_url = " + endpoint + "\n";
-  if (!ca.empty() && endpoint.starts_with("https://")) config += "ca_bundle = " + ca + "\n";
+  // The CA of the generated certificate: for the HTTPS endpoint and the issuers it hosts.
+  // Absolute, so the file works from any directory.
+  if (!ca.empty()) {
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(ca, ec);
+    config += "ca_bundle = " + (ec ? ca : absolute.lexically_normal().string()) + "\n";
+  }
   IRSA_RETURN_IF_ERROR(WriteFile(dir + "/config", config, 0644));
   if (auto creds = app.admin_credentials()) {
     IRSA_RETURN_IF_ERROR(WriteFile(dir + "/credentials",
