@@ -15,6 +15,7 @@
 #include "cli/tls_setup.h"
 #include "cli/webhook_cmd.h"
 #include "http/server.h"
+#include "kube/webhook_extras.h"
 
 namespace irsa::cli {
 namespace {
@@ -25,6 +26,7 @@ struct ServeOptions {
   std::string listen_tls = "127.0.0.1:8443";
   std::string tls_cert;
   std::string tls_key;
+  std::vector<std::string> tls_sans;  // extra names of the generated server certificate
   int threads = 0;
   std::string log_level = "info";
   size_t max_body_bytes = 1 << 20;
@@ -149,7 +151,10 @@ int Serve(const ServeOptions& options) {
       }
       server_options.tls = {options.tls_cert, options.tls_key};
     } else {
-      Result<TlsFiles> files = EnsureLocalTls(options.app.data_dir, tls->host);
+      // Also the AWS host names of transparent mode (kube/webhook_extras.h) for --region.
+      std::vector<std::string> names = kube::TransparentHostNames({options.app.region});
+      names.insert(names.end(), options.tls_sans.begin(), options.tls_sans.end());
+      Result<TlsFiles> files = EnsureLocalTls(options.app.data_dir, tls->host, names);
       if (!files.ok()) return fail(files.error());
       server_options.tls = {files->certificate_chain, files->private_key};
       ca_bundle = files->ca_bundle;
@@ -283,6 +288,12 @@ void AddServeCommand(CLI::App& app) {
       ->envname("IRSA_TLS_CERT");
   serve->add_option("--tls-key", options->tls_key, "PEM private key (default: generated)")
       ->envname("IRSA_TLS_KEY");
+  serve
+      ->add_option("--tls-san", options->tls_sans,
+                   "Extra DNS name or IP of the generated server certificate, repeatable (e.g. "
+                   "the Service name irsa.irsa-system.svc)")
+      ->envname("IRSA_TLS_SANS")
+      ->delimiter(',');
   serve->add_option("--data-dir", options->app.data_dir, "State directory")
       ->envname("IRSA_DATA_DIR")
       ->capture_default_str();
