@@ -21,7 +21,7 @@ packages=(
   # tests/e2e/test_readme_blocks.py runs the documents in a private network namespace
   iproute2 util-linux
   # the SDK matrix (tests/e2e/test_sdk_matrix.py): the Go SDK v1 built offline (GO111MODULE=off),
-  # the JavaScript SDKs from npm into the build tree (scripts/install-js-sdks.sh)
+  # the JavaScript SDKs from npm into the build tree (scripts/install-js-deps.sh)
   golang-go golang-github-aws-aws-sdk-go-dev nodejs npm
   # the chart test (tests/e2e/test_packaging.py): its renderer (Go text/template, as Helm) reads
   # YAML values; readelf and ldd check the Containerfile against the binary
