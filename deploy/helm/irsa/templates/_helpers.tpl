@@ -62,6 +62,9 @@ seccompProfile:
     - name: IRSA_TLS_SANS
       value: {{ printf "%s.%s.svc,%s.%s.svc.cluster.local" (include "irsa.name" .) .Release.Namespace (include "irsa.name" .) .Release.Namespace }}{{ range .Values.tls.extraSans }},{{ . }}{{ end }}
     {{- end }}
+    {{- if .Values.oidcCaBundle.configMap }}
+    - {name: IRSA_OIDC_CA_BUNDLE, value: /etc/irsa/oidc-ca/{{ .Values.oidcCaBundle.key }}}
+    {{- end }}
     {{- if eq .Values.store.kind "postgres" }}
     - name: IRSA_STORE
       valueFrom:
@@ -107,4 +110,21 @@ seccompProfile:
     {{- if .Values.tls.existingSecret }}
     - {name: tls, mountPath: /etc/irsa/tls, readOnly: true}
     {{- end }}
+    {{- if .Values.oidcCaBundle.configMap }}
+    - {name: oidc-ca, mountPath: /etc/irsa/oidc-ca, readOnly: true}
+    {{- end }}
+{{- end -}}
+
+{{/* Volumes of the server pod besides its data volume. */}}
+{{- define "irsa.serverVolumes" -}}
+{{- if .Values.tls.existingSecret }}
+- name: tls
+  secret:
+    secretName: {{ .Values.tls.existingSecret }}
+{{- end }}
+{{- if .Values.oidcCaBundle.configMap }}
+- name: oidc-ca
+  configMap:
+    name: {{ .Values.oidcCaBundle.configMap }}
+{{- end }}
 {{- end -}}
