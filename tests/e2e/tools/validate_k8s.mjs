@@ -58,6 +58,7 @@ function declaration(file) {
 function unknownFields(value, file, where, problems) {
   const decl = declaration(file);
   if (!decl || value === null || typeof value !== "object" || Array.isArray(value)) return;
+  if (decl.fields.size === 0) return;  // a free-form object (FieldsV1, RawExtension)
   for (const [key, child] of Object.entries(value)) {
     const type = decl.fields.get(key);
     if (type === undefined) {
