@@ -36,11 +36,14 @@ struct ServeOptions {
 
 // https://127.0.0.1:8443 -> https://localhost:8443 (the generated certificate names both; a name
 // reads better in issuer URLs and condition keys).
+// The default port is left out (https://10.0.0.5:443 -> https://10.0.0.5), as IAM normalises
+// provider URLs: the issuer, the provider and the trust-policy condition keys then agree.
 std::string IssuerBaseFor(const std::string& https_url) {
+  std::string base = https_url;
   const std::string loopback = "https://127.0.0.1:";
-  if (https_url.starts_with(loopback))
-    return "https://localhost:" + https_url.substr(loopback.size());
-  return https_url;
+  if (base.starts_with(loopback)) base = "https://localhost:" + base.substr(loopback.size());
+  if (base.ends_with(":443")) base.resize(base.size() - 4);
+  return base;
 }
 
 Result<http::ListenerOptions> ParseListen(const std::string& text, bool tls) {
