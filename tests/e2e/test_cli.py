@@ -190,5 +190,53 @@ class ExecSessionNameTest(unittest.TestCase):
         self.assertRegex(name, r"^irsa-exec-default-s+-[0-9a-f]{8}$")
 
 
+class ServerCertificateNamesTest(unittest.TestCase):
+    def names(self, data_dir):
+        out = subprocess.run(["openssl", "x509", "-in", os.path.join(data_dir, "tls", "server.pem"),
+                              "-noout", "-ext", "subjectAltName"], capture_output=True, text=True,
+                             check=True).stdout
+        return set(re.findall(r"(?:DNS|IP Address):([^,\s]+)", out))
+
+    def test_generated_certificate_names_transparent_hosts_and_tls_sans(self):
+        server = fx.IrsaServer(extra_args=["--region", "eu-west-1", "--tls-san",
+                                           "irsa.irsa-system.svc"]).start()
+        self.addCleanup(server.stop)
+        names = self.names(server.data_dir)
+        for name in ("localhost", "127.0.0.1", "irsa.irsa-system.svc", "sts.amazonaws.com",
+                     "sts.eu-west-1.amazonaws.com", "eks.eu-west-1.amazonaws.com",
+                     "iam.amazonaws.com", "s3.amazonaws.com"):
+            self.assertIn(name, names)
+        with open(server.ca_bundle) as f:
+            ca = f.read()
+        server.stop(remove=False)
+        # Other names: a new server certificate from the same CA.
+        again = fx.IrsaServer(data_dir=server.data_dir, extra_args=["--tls-san", "10.1.2.3"])
+        again.start()
+        self.addCleanup(again.stop)
+        names = self.names(server.data_dir)
+        self.assertIn("10.1.2.3", names)
+        self.assertNotIn("irsa.irsa-system.svc", names)
+        with open(server.ca_bundle) as f:
+            self.assertEqual(f.read(), ca)
+        subprocess.run(["openssl", "verify", "-CAfile", server.ca_bundle,
+                        os.path.join(server.data_dir, "tls", "server.pem")], check=True,
+                       capture_output=True)
+
+    def test_exec_transparent_needs_port_443(self):
+        server = fx.IrsaServer().start()  # HTTPS on a random port
+        self.addCleanup(server.stop)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IRSA_")}
+        env["IRSA_DATA_DIR"] = server.data_dir
+        for args in (["cluster", "create", "c1"],
+                     ["create", "iamserviceaccount", "--name", "app", "--cluster", "c1",
+                      "--role-name", "app-role", "--approve"]):
+            self.assertEqual(run(args, env=env).returncode, 0)
+        out = run(["exec", "--cluster", "c1", "--service-account", "app", "--transparent", "--",
+                   "true"], env=env)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("must be on port 443", out.stderr)
+        self.assertIn("--listen-tls 127.0.0.1:443", out.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
