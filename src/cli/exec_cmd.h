@@ -13,6 +13,10 @@
 //     finds its region on the node; a local process has no node). AWS_REGION,
 //     AWS_DEFAULT_REGION and AWS_STS_REGIONAL_ENDPOINTS inherited by irsa count as the pod's own
 //     env (the webhook then leaves them alone).
+//   * --transparent (cli/exec_transparent.h): no endpoint variables; the command runs in a
+//     private mount namespace whose /etc/hosts sends the AWS host names to irsa's HTTPS listener
+//     on port 443, with a CA bundle of the system CAs plus irsa's in AWS_CA_BUNDLE,
+//     SSL_CERT_FILE, REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS.
 //   * Inherited credential sources are removed so the SDK's default chain can only find the
 //     web identity: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 //     AWS_SECURITY_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE, the container-credential and
