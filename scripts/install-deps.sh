@@ -3,15 +3,34 @@
 # missing. Runs as root, or through sudo otherwise. Safe to run repeatedly.
 set -euo pipefail
 
-packages=(
-  # build
-  cmake ninja-build g++ clang clang-format pkg-config
+# `install-deps.sh --build-only`: only what building the irsa binary needs (the Containerfile's
+# build stage).
+build_packages=(
+  cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libpq-dev libcli11-dev libjemalloc-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+)
+packages=(
+  "${build_packages[@]}"
+  # build: the second compiler, formatting, tests and benchmarks
+  clang clang-format libgtest-dev libgmock-dev libbenchmark-dev
   # tests: real clients and servers
   python3 awscli postgresql openssl curl wrk sqlite3
+  # `irsa --version` reads the commit at configure time; the completion test runs zsh
+  git zsh
+  # tests/e2e/test_readme_blocks.py runs the documents in a private network namespace
+  iproute2 util-linux
+  # the SDK matrix (tests/e2e/test_sdk_matrix.py): the Go SDK v1 built offline (GO111MODULE=off),
+  # the JavaScript SDKs from npm into the build tree (scripts/install-js-deps.sh)
+  golang-go golang-github-aws-aws-sdk-go-dev nodejs npm
+  # the chart test (tests/e2e/test_packaging.py): its renderer (Go text/template, as Helm) reads
+  # YAML values; readelf and ldd check the Containerfile against the binary
+  golang-gopkg-yaml.v3-dev binutils
 )
+
+if [ "${1:-}" = "--build-only" ]; then
+  packages=("${build_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -22,6 +23,7 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "cli/exec_transparent.h"
 #include "cli/local_kube_client.h"
 #include "cli/offline.h"
 #include "kube/api.h"
@@ -80,10 +82,12 @@ struct ExecArgs {
   std::string session_name;
   int64_t refresh_interval = 0;
   bool verbose = false;
+  bool transparent = false;  // cli/exec_transparent.h
   std::vector<std::string> command;
 };
 
-Result<std::string> HttpEndpoint(const std::string& data_dir) {
+// The string `key` of DATA/endpoints.json (written by `irsa serve`).
+Result<std::string> EndpointsField(const std::string& data_dir, const std::string& key) {
   const std::string path = data_dir + "/endpoints.json";
   std::ifstream in(path);
   if (!in) {
@@ -94,11 +98,16 @@ Result<std::string> HttpEndpoint(const std::string& data_dir) {
   text << in.rdbuf();
   boost::system::error_code ec;
   json::value v = json::parse(text.str(), ec);
-  const json::value* http = !ec && v.is_object() ? v.as_object().if_contains("http") : nullptr;
-  if (http == nullptr || !http->is_string() || http->as_string().empty()) {
-    return errors::InvalidParameterValue(path + " names no \"http\" endpoint; pass --endpoint-url");
+  const json::value* field = !ec && v.is_object() ? v.as_object().if_contains(key) : nullptr;
+  if (field == nullptr || !field->is_string() || field->as_string().empty()) {
+    return errors::InvalidParameterValue(path + " names no \"" + key + "\"" +
+                                         (key == "http" ? "; pass --endpoint-url" : ""));
   }
-  return std::string(http->as_string());
+  return std::string(field->as_string());
+}
+
+Result<std::string> HttpEndpoint(const std::string& data_dir) {
+  return EndpointsField(data_dir, "http");
 }
 
 bool IsSessionNameChar(char c) {
@@ -106,13 +115,22 @@ bool IsSessionNameChar(char c) {
          std::string_view("_+=,.@-").find(c) != std::string_view::npos;
 }
 
-// "irsa-exec-<ns>-<sa>" within the RoleSessionName rules ([\w+=,.@-]{2,64}).
-std::string DefaultSessionName(const std::string& ns, const std::string& sa) {
-  std::string out = "irsa-exec-" + ns + "-" + sa;
-  for (char& c : out) {
+// "irsa-exec-<ns>-<sa>-<8 random hex digits>" within the RoleSessionName rules
+// ([\w+=,.@-]{2,64}; the prefix is cut, never the suffix). Fresh per run: the AWS CLI caches
+// web-identity credentials by role and session name (~/.aws/cli/cache), so a fixed name would hand
+// a later run the credentials of an earlier one — possibly from another irsa instance.
+std::string DefaultSessionName(const std::string& ns, const std::string& sa, Random& random) {
+  std::string prefix = "irsa-exec-" + ns + "-" + sa;
+  for (char& c : prefix) {
     if (!IsSessionNameChar(c)) c = '-';
   }
-  return out.substr(0, 64);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string suffix = "-";
+  for (unsigned char byte : random.Bytes(4)) {
+    suffix += kHex[byte >> 4];
+    suffix += kHex[byte & 15];
+  }
+  return prefix.substr(0, 64 - suffix.size()) + suffix;
 }
 
 // Open file descriptors of this process.
@@ -309,7 +327,11 @@ double MonotonicSeconds() {
 // (`old_mask` is restored in the child).
 int RunChild(const ExecArgs& args, const std::map<std::string, std::string>& env,
              const std::set<int>& inherited_fds, const sigset_t& waited, const sigset_t& old_mask,
-             const TokenSource* token, const std::string& token_dir, int64_t refresh_every) {
+             const TokenSource* token, const std::string& token_dir, int64_t refresh_every,
+             const TransparentFiles* transparent) {
+  const std::string uid_map = IdentityMap(::getuid()), gid_map = IdentityMap(::getgid());
+  const std::string namespace_error_prefix =
+      "irsa exec: --transparent: cannot set up the private mount namespace: ";
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   std::vector<char*> envp;
@@ -335,6 +357,17 @@ int RunChild(const ExecArgs& args, const std::map<std::string, std::string>& env
   if (pid == 0) {
     ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     for (int fd : close_in_child) ::close(fd);
+    if (transparent != nullptr) {
+      if (const char* step = EnterTransparentNamespace(*transparent, uid_map, gid_map)) {
+        const char* why = std::strerror(errno);
+        (void)!::write(2, namespace_error_prefix.data(), namespace_error_prefix.size());
+        (void)!::write(2, step, std::strlen(step));
+        (void)!::write(2, ": ", 2);
+        (void)!::write(2, why, std::strlen(why));
+        (void)!::write(2, "\n", 1);
+        ::_exit(126);
+      }
+    }
     ::execvpe(argv[0], argv.data(), envp.data());
     const int err = errno;
     const char* what = std::strerror(err);
@@ -443,7 +476,9 @@ int Exec(ExecArgs& args) {
     options.aws_default_region = (*app)->options().region;
   }
   options.sts_regional_endpoint = args.sts_regional_endpoint;
-  if (args.endpoint_url.empty()) {
+  if (args.transparent) {
+    // The real AWS host names reach irsa: no endpoint variables (cli/exec_transparent.h).
+  } else if (args.endpoint_url.empty()) {
     // Only needed when there is a role; read lazily so an unannotated SA works without it.
     Result<std::string> endpoint = HttpEndpoint(args.offline.data_dir);
     if (endpoint.ok()) options.sts_endpoint_url = *endpoint;
@@ -466,14 +501,15 @@ int Exec(ExecArgs& args) {
   TokenSource source;
   int64_t refresh_every = 0;
   if (injection->has_role) {
-    if (options.sts_endpoint_url.empty()) {
+    if (options.sts_endpoint_url.empty() && !args.transparent) {
       return fail(HttpEndpoint(args.offline.data_dir).error());
     }
     for (const auto& [name, value] : injection->env) env[name] = value;
-    env["AWS_ENDPOINT_URL_IAM"] = options.sts_endpoint_url;
-    env["AWS_ROLE_SESSION_NAME"] = args.session_name.empty()
-                                       ? DefaultSessionName(args.ns, args.service_account)
-                                       : args.session_name;
+    if (!args.transparent) env["AWS_ENDPOINT_URL_IAM"] = options.sts_endpoint_url;
+    env["AWS_ROLE_SESSION_NAME"] =
+        args.session_name.empty()
+            ? DefaultSessionName(args.ns, args.service_account, SystemRandom::Instance())
+            : args.session_name;
     source = TokenSource{&kube,
                          args.cluster,
                          args.ns,
@@ -494,6 +530,24 @@ int Exec(ExecArgs& args) {
                  static_cast<int>(kRoleArnAnnotation.size()), kRoleArnAnnotation.data(),
                  args.command[0].c_str());
   }
+  std::optional<TransparentFiles> transparent;
+  if (args.transparent) {
+    Result<std::string> https = EndpointsField(args.offline.data_dir, "https");
+    if (!https.ok()) return fail(https.error());
+    Result<std::string> ca = EndpointsField(args.offline.data_dir, "ca_bundle");
+    if (!ca.ok()) return fail(ca.error());
+    std::vector<std::string> regions = {"us-east-1"};
+    for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+      if (auto it = env.find(name); it != env.end()) regions.push_back(it->second);
+    }
+    Result<TransparentFiles> files = PrepareTransparent((*dir)->path(), *https, *ca, regions);
+    if (!files.ok()) return fail(files.error());
+    transparent = std::move(*files);
+    for (const char* name :
+         {"AWS_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"}) {
+      env[name] = transparent->ca_bundle;
+    }
+  }
   env["AWS_CONFIG_FILE"] = "/dev/null";
   env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
   env["AWS_EC2_METADATA_DISABLED"] = "true";
@@ -502,8 +556,9 @@ int Exec(ExecArgs& args) {
   sigemptyset(&waited);
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) sigaddset(&waited, sig);
   ::sigprocmask(SIG_BLOCK, &waited, &old_mask);
-  const int code = RunChild(args, env, inherited_fds, waited, old_mask,
-                            injection->has_role ? &source : nullptr, (*dir)->path(), refresh_every);
+  const int code =
+      RunChild(args, env, inherited_fds, waited, old_mask, injection->has_role ? &source : nullptr,
+               (*dir)->path(), refresh_every, transparent ? &*transparent : nullptr);
   ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
   return code;
 }
@@ -528,12 +583,18 @@ void AddExecCommand(CLI::App& app) {
                   "Inject AWS_DEFAULT_REGION/AWS_REGION (as the webhook flag of that name)");
   cmd->add_flag("--sts-regional-endpoint", args->sts_regional_endpoint,
                 "Inject AWS_STS_REGIONAL_ENDPOINTS=regional (as the webhook flag of that name)");
-  cmd->add_option("--role-session-name", args->session_name,
-                  "AWS_ROLE_SESSION_NAME (default irsa-exec-<namespace>-<service-account>)");
+  cmd->add_option(
+      "--role-session-name", args->session_name,
+      "AWS_ROLE_SESSION_NAME (default irsa-exec-<namespace>-<service-account>-<random>, new "
+      "each run)");
   cmd->add_option("--refresh-interval", args->refresh_interval,
                   "Rewrite the token every N seconds (default: at 80% of its lifetime)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--verbose,-v", args->verbose, "Print the webhook's decisions on stderr");
+  cmd->add_flag("--transparent", args->transparent,
+                "Reach irsa under the real AWS host names (sts.amazonaws.com, …) in a private "
+                "mount namespace with its own /etc/hosts and CA bundle, for SDKs that ignore "
+                "AWS_ENDPOINT_URL_* (irsa's HTTPS listener must be on port 443)");
   cmd->add_option("command", args->command, "COMMAND ARGS... (after --)")->required();
   cmd->callback([args] {
     const int code = Exec(*args);

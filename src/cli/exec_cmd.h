@@ -7,9 +7,16 @@
 //     --sts-regional-endpoint) injects for the ServiceAccount: AWS_ROLE_ARN,
 //     AWS_WEB_IDENTITY_TOKEN_FILE, and the region / AWS_STS_REGIONAL_ENDPOINTS variables when they
 //     apply; irsa adds AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_IAM (irsa's HTTP endpoint from
-//     DATA/endpoints.json, or --endpoint-url) and AWS_ROLE_SESSION_NAME. AWS_REGION,
+//     DATA/endpoints.json, or --endpoint-url) and AWS_ROLE_SESSION_NAME
+//     (irsa-exec-<ns>-<sa>-<8 random hex digits>, fresh per run, unless --role-session-name).
+//     Without --aws-default-region and an inherited region, the region is us-east-1 (a pod
+//     finds its region on the node; a local process has no node). AWS_REGION,
 //     AWS_DEFAULT_REGION and AWS_STS_REGIONAL_ENDPOINTS inherited by irsa count as the pod's own
 //     env (the webhook then leaves them alone).
+//   * --transparent (cli/exec_transparent.h): no endpoint variables; the command runs in a
+//     private mount namespace whose /etc/hosts sends the AWS host names to irsa's HTTPS listener
+//     on port 443, with a CA bundle of the system CAs plus irsa's in AWS_CA_BUNDLE,
+//     SSL_CERT_FILE, REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS.
 //   * Inherited credential sources are removed so the SDK's default chain can only find the
 //     web identity: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 //     AWS_SECURITY_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE, the container-credential and

@@ -7,12 +7,13 @@
 #include "cli/kubeconfig_cmd.h"
 #include "cli/policy_cmd.h"
 #include "cli/serve_cmd.h"
+#include "cli/version_cmd.h"
 #include "cli/webhook_cmd.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"irsa: self-hosted IAM Roles for Service Accounts (IAM, STS, OIDC, Kubernetes)"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "irsa 0.1.0");
+  app.set_version_flag("--version", irsa::cli::VersionText());
   irsa::cli::AddServeCommand(app);
   irsa::cli::AddPolicyCommands(app);
   irsa::cli::AddClusterCommands(app);
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   irsa::cli::AddExecCommand(app);
   irsa::cli::AddCreateIamServiceAccountCommand(app);
   irsa::cli::AddWebhookCommand(app);
+  irsa::cli::AddCompletionCommand(app);  // last: it lists the commands above
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -2,10 +2,56 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace irsa::cli {
+namespace {
+
+std::string Absolute(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.lexically_normal().string();
+}
+
+Error NoNode(const std::string& what) {
+  return errors::NotFound(
+      what +
+      ". Offline commands work on the state of an existing `irsa serve` and never create it: "
+      "pass --data-dir DIR (or set IRSA_DATA_DIR) naming the directory that `irsa serve "
+      "--data-dir DIR` uses (`irsa serve` creates a new one)");
+}
+
+}  // namespace
+
+Status CheckExistingNode(const OfflineOptions& options, const std::string& store_url) {
+  const bool explicit_store = !store_url.empty();
+  const bool explicit_key = !options.master_key_b64.empty();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options.data_dir, ec) && !(explicit_store && explicit_key)) {
+    return NoNode("no irsa data directory at " + Absolute(options.data_dir));
+  }
+  if (!explicit_key) {
+    const std::string key_file = options.master_key_file.empty() ? options.data_dir + "/master.key"
+                                                                 : options.master_key_file;
+    if (!std::filesystem::exists(key_file, ec)) {
+      return NoNode("no master key at " + Absolute(key_file) +
+                    (options.master_key_file.empty()
+                         ? " (give --master-key/--master-key-file when the node has its key "
+                           "elsewhere)"
+                         : ""));
+    }
+  }
+  if (!explicit_store || store_url.starts_with("sqlite:")) {
+    const std::string db = explicit_store ? store_url.substr(std::string_view("sqlite:").size())
+                                          : options.data_dir + "/irsa.db";
+    if (!std::filesystem::exists(db, ec)) {
+      return NoNode("no irsa database at " + Absolute(db));
+    }
+  }
+  return OkStatus();
+}
 
 void AddOfflineOptions(CLI::App& command, OfflineOptions& options) {
   command.add_option("--data-dir", options.data_dir, "State directory of the irsa node")
@@ -32,6 +78,7 @@ Result<std::unique_ptr<server::Node>> OpenOffline(OfflineOptions& options) {
     std::ifstream store(options.data_dir + "/" + std::string(server::kStoreUrlFile));
     std::getline(store, app.store_url);
   }
+  IRSA_RETURN_IF_ERROR(CheckExistingNode(options, app.store_url));
   app.master_key_b64 = options.master_key_b64;
   app.master_key_file = options.master_key_file;
   std::ifstream in(options.data_dir + "/endpoints.json");

@@ -22,8 +22,16 @@ struct OfflineOptions {
 // `command`.
 void AddOfflineOptions(CLI::App& command, OfflineOptions& options);
 
-// Opens the node's state (the store named by --store, else DATA/store_url, else DATA/irsa.db).
-// The issuer base for new clusters comes from DATA/endpoints.json
+// Refuses to work on state that does not exist, so a forgotten --data-dir never creates a new
+// node (with a new master key) next to the real one: the data directory must exist (unless both
+// the store and the master key are given explicitly), the master key file must exist (unless
+// --master-key is given) and so must the SQLite database (the default one, or the one `store_url`
+// names). `store_url` is the resolved store ("" = DATA/irsa.db). NotFound names the missing path
+// and says how to point at the right directory (--data-dir, IRSA_DATA_DIR).
+Status CheckExistingNode(const OfflineOptions& options, const std::string& store_url);
+
+// Opens the node's state (the store named by --store, else DATA/store_url, else DATA/irsa.db),
+// after CheckExistingNode. The issuer base for new clusters comes from DATA/endpoints.json
 // (written by `irsa serve`); without it clusters cannot be created.
 Result<std::unique_ptr<server::Node>> OpenOffline(OfflineOptions& options);
 

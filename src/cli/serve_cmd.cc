@@ -20,6 +20,12 @@ void AddServeCommand(CLI::App& app) {
       ->envname("IRSA_TLS_CERT");
   serve->add_option("--tls-key", options->tls_key, "PEM private key (default: generated)")
       ->envname("IRSA_TLS_KEY");
+  serve
+      ->add_option("--tls-san", options->tls_sans,
+                   "Extra DNS name or IP of the generated server certificate, repeatable (e.g. "
+                   "the Service name irsa.irsa-system.svc)")
+      ->envname("IRSA_TLS_SANS")
+      ->delimiter(',');
   serve->add_option("--data-dir", options->node.data_dir, "State directory")
       ->envname("IRSA_DATA_DIR")
       ->capture_default_str();

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/webhook_endpoints.h"
 #include "server/webhook_server.h"
 
 namespace irsa::cli {
@@ -34,12 +35,13 @@ void AddWebhookFlags(CLI::App& command, WebhookFlags& flags, const std::string& 
                    o.sts_regional_endpoint, "Inject AWS_STS_REGIONAL_ENDPOINTS=regional");
   if (!standalone) {
     command.add_flag(p + "inject-sts-endpoint", flags.inject_sts_endpoint,
-                     "Inject AWS_ENDPOINT_URL_STS = irsa's HTTPS endpoint (--issuer-url-base, "
-                     "else the HTTPS listener), or --webhook-sts-endpoint-url");
+                     "Inject AWS_ENDPOINT_URL_STS = irsa's HTTPS endpoint even with "
+                     "--webhook-no-inject-endpoints (or --webhook-sts-endpoint-url)");
   }
   command.add_option(p + "sts-endpoint-url", o.sts_endpoint_url,
                      standalone ? "Inject AWS_ENDPOINT_URL_STS with this URL (irsa's endpoint)"
                                 : "The URL --webhook-inject-sts-endpoint injects");
+  AddWebhookEndpointFlags(command, flags, prefix);  // cli/webhook_endpoints.h
   command.add_flag(p + "inject-role-session-name", o.inject_role_session_name,
                    "Inject AWS_ROLE_SESSION_NAME = the pod name (downward API)");
   command.add_option(p + "ca-bundle-config-map", o.ca_bundle_config_map,

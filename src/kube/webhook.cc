@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/strings.h"
+#include "kube/webhook_extras.h"
 #include "kube/webhook_go.h"
 #include "kube/webhook_normalize.h"
 
@@ -30,8 +31,6 @@ constexpr std::string_view kEnvTokenFile = "AWS_WEB_IDENTITY_TOKEN_FILE";
 constexpr std::string_view kEnvRegion = "AWS_REGION";
 constexpr std::string_view kEnvDefaultRegion = "AWS_DEFAULT_REGION";
 constexpr std::string_view kEnvRegionalSts = "AWS_STS_REGIONAL_ENDPOINTS";
-constexpr std::string_view kEnvEndpointUrlSts = "AWS_ENDPOINT_URL_STS";
-constexpr std::string_view kEnvCaBundle = "AWS_CA_BUNDLE";
 constexpr std::string_view kEnvRoleSessionName = "AWS_ROLE_SESSION_NAME";
 
 // The effective per-pod configuration (upstream's podPatchConfig, IRSA mode).
@@ -43,6 +42,7 @@ struct PatchConfig {
   std::set<std::string> skip;
   std::string token_file;      // env value (Windows-converted when needed)
   std::string ca_bundle_file;  // env value, "" when the extra is off
+  PodExtras extras;            // irsa extras (kube/webhook_extras.h)
 };
 
 int64_t ClampExpiration(int64_t seconds) { return std::max(seconds, kMinTokenExpiration); }
@@ -165,12 +165,14 @@ bool AddEnvToContainer(const WebhookOptions& options, const PatchConfig& config,
   const bool identity_defined = has(kEnvRoleArn) || has(kEnvTokenFile);
   const bool region_defined = has(kEnvRegion) || has(kEnvDefaultRegion);
   const bool sts_defined = has(kEnvRegionalSts);
-  const bool endpoint_wanted = !options.sts_endpoint_url.empty() && !has(kEnvEndpointUrlSts);
-  const bool ca_wanted = !config.ca_bundle_file.empty() && !has(kEnvCaBundle);
+  std::vector<std::pair<std::string, std::string>> extras_wanted;
+  for (const auto& [name, value] : config.extras.env) {
+    if (!has(name)) extras_wanted.emplace_back(name, value);
+  }
   const bool session_wanted = options.inject_role_session_name && !has(kEnvRoleSessionName);
 
   const std::string label = std::string(kind) + " \"" + ContainerName(c) + "\"";
-  if (identity_defined && region_defined && sts_defined && !endpoint_wanted && !ca_wanted &&
+  if (identity_defined && region_defined && sts_defined && extras_wanted.empty() &&
       !session_wanted) {
     reasons.push_back(label +
                       ": AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE, a region and "
@@ -198,8 +200,7 @@ bool AddEnvToContainer(const WebhookOptions& options, const PatchConfig& config,
     notes.push_back(
         "AWS_ROLE_ARN or AWS_WEB_IDENTITY_TOKEN_FILE already set, so neither is injected");
   }
-  if (endpoint_wanted) added.emplace_back(EnvVar(kEnvEndpointUrlSts, options.sts_endpoint_url));
-  if (ca_wanted) added.emplace_back(EnvVar(kEnvCaBundle, config.ca_bundle_file));
+  for (const auto& [name, value] : extras_wanted) added.emplace_back(EnvVar(name, value));
   if (session_wanted) {
     json::object field_ref;
     field_ref.emplace("fieldPath", "metadata.name");
@@ -320,6 +321,12 @@ Result<MutationResult> MutatePod(const WebhookOptions& options, const json::obje
   if (!volumes_nil && !volumes->is_array()) {
     return errors::InvalidInput("spec.volumes: expected an array");
   }
+  const json::value* host_aliases = spec->if_contains("hostAliases");
+  if (host_aliases != nullptr && !host_aliases->is_null() && !host_aliases->is_array()) {
+    return errors::InvalidInput("spec.hostAliases: expected an array");
+  }
+  const bool has_host_aliases =
+      host_aliases != nullptr && host_aliases->is_array() && !host_aliases->get_array().empty();
   bool token_volume_exists = false;
   bool ca_volume_exists = false;
   if (!volumes_nil) {
@@ -430,6 +437,8 @@ Result<MutationResult> MutatePod(const WebhookOptions& options, const json::obje
     result.reasons.push_back("Windows node selector: using Windows file paths");
   }
 
+  config.extras = ComputePodExtras(options, sa_annotations, config.ca_bundle_file, result.reasons);
+
   // 5. Init containers, then containers.
   const auto mutate_all = [&](std::vector<json::object>& list, std::string_view kind) -> Status {
     for (json::object& c : list) {
@@ -483,6 +492,12 @@ Result<MutationResult> MutatePod(const WebhookOptions& options, const json::obje
   if (!init_containers.empty()) {
     json::array init_values(init_containers.begin(), init_containers.end());
     result.patch.emplace_back(PatchOp("/spec/initContainers", std::move(init_values)));
+  }
+  if (config.extras.transparent) {
+    result.changed = true;
+    result.patch.emplace_back(HostAliasesPatch(options, has_host_aliases));
+    result.reasons.push_back("transparent endpoints: hostAliases for the AWS host names -> " +
+                             options.transparent_address);
   }
   result.reasons.insert(
       result.reasons.begin(),

@@ -35,12 +35,25 @@ struct WebhookOptions {
   std::string aws_default_region;      // --aws-default-region ("" = inject no region)
   bool sts_regional_endpoint = false;  // --sts-regional-endpoint
 
-  // --- irsa extras: all off by default ---
-  // Non-empty: inject AWS_ENDPOINT_URL_STS=<url> so SDKs send AssumeRoleWithWebIdentity to irsa.
+  // --- irsa extras: all off by default (kube/webhook_extras.h) ---
+  // Non-empty: inject AWS_ENDPOINT_URL_STS / _IAM / _S3=<url> so SDKs that honour
+  // service-specific endpoints send their calls to irsa (a ServiceAccount annotated
+  // irsa.dev/inject-endpoints=false opts out; transparent pods never get them).
   std::string sts_endpoint_url;
+  std::string iam_endpoint_url;
+  std::string s3_endpoint_url;
+  // Non-empty (an IP address): transparent mode is available; its pods get spec.hostAliases
+  // mapping the AWS host names irsa implements (TransparentHostNames(transparent_regions)) to
+  // this address, where irsa serves HTTPS on port 443.
+  std::string transparent_address;
+  // Transparent mode for every pod (else only for ServiceAccounts annotated
+  // irsa.dev/transparent-endpoints=true; =false opts out when this is set).
+  bool transparent_default = false;
+  std::vector<std::string> transparent_regions = {"us-east-1"};
   // Non-empty: mount key `ca_bundle_key` of this ConfigMap (which must exist in the pod's
   // namespace, e.g. distributed by trust-manager) as <ca_bundle_mount_path>/ca-bundle.crt through
-  // a volume named "irsa-ca-bundle", and inject AWS_CA_BUNDLE pointing at that file.
+  // a volume named "irsa-ca-bundle", and inject AWS_CA_BUNDLE and NODE_EXTRA_CA_CERTS pointing at
+  // that file (transparent pods: also SSL_CERT_FILE and REQUESTS_CA_BUNDLE).
   std::string ca_bundle_config_map;
   std::string ca_bundle_key = "ca.crt";
   std::string ca_bundle_mount_path = "/var/run/secrets/irsa/ca-bundle";

@@ -1,3 +1,5 @@
+#include <arpa/inet.h>
+
 #include <string>
 #include <string_view>
 
@@ -29,6 +31,12 @@ bool IsConfigMapKey(std::string_view s) {
   return true;
 }
 
+bool IsIpAddress(const std::string& text) {
+  unsigned char buffer[sizeof(struct in6_addr)];
+  return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+         ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
 Error Invalid(std::string_view option, std::string_view why) {
   return errors::InvalidParameterValue("webhook option " + std::string(option) + ": " +
                                        std::string(why));
@@ -41,9 +49,24 @@ Status ValidateWebhookOptions(const WebhookOptions& options) {
   if (options.token_mount_path.empty() || options.token_mount_path[0] != '/') {
     return Invalid("token-mount-path", "must be an absolute path");
   }
-  if (!options.sts_endpoint_url.empty() && options.sts_endpoint_url.rfind("https://", 0) != 0 &&
-      options.sts_endpoint_url.rfind("http://", 0) != 0) {
-    return Invalid("sts-endpoint-url", "must start with https:// or http://");
+  for (const auto& [name, url] : {std::pair<std::string_view, const std::string&>{
+                                      "sts-endpoint-url", options.sts_endpoint_url},
+                                  {"iam-endpoint-url", options.iam_endpoint_url},
+                                  {"s3-endpoint-url", options.s3_endpoint_url}}) {
+    if (!url.empty() && url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+      return Invalid(name, "must start with https:// or http://");
+    }
+  }
+  if (!options.transparent_address.empty() && !IsIpAddress(options.transparent_address)) {
+    return Invalid("transparent-address", "must be an IPv4 or IPv6 address (hostAliases take IPs)");
+  }
+  for (const std::string& region : options.transparent_regions) {
+    if (!IsDns1123Subdomain(region) || region.find('.') != std::string::npos) {
+      return Invalid("transparent-regions", "must be region names such as us-east-1");
+    }
+  }
+  if (options.transparent_default && options.transparent_address.empty()) {
+    return Invalid("transparent", "needs a transparent address");
   }
   if (!options.ca_bundle_config_map.empty()) {
     if (!IsDns1123Subdomain(options.ca_bundle_config_map)) {

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 
 #include "base/log.h"
 #include "http/server.h"
+#include "kube/webhook_extras.h"
 #include "server/key_rotation.h"
 #include "server/tls_setup.h"
 
@@ -47,11 +49,14 @@ class ConfigurationGate {
 
 // https://127.0.0.1:8443 -> https://localhost:8443 (the generated certificate names both; a name
 // reads better in issuer URLs and condition keys).
+// The default port is left out (https://10.0.0.5:443 -> https://10.0.0.5), as IAM normalises
+// provider URLs: the issuer, the provider and the trust-policy condition keys then agree.
 std::string IssuerBaseFor(const std::string& https_url) {
+  std::string base = https_url;
   const std::string loopback = "https://127.0.0.1:";
-  if (https_url.starts_with(loopback))
-    return "https://localhost:" + https_url.substr(loopback.size());
-  return https_url;
+  if (base.starts_with(loopback)) base = "https://localhost:" + base.substr(loopback.size());
+  if (base.ends_with(":443")) base.resize(base.size() - 4);
+  return base;
 }
 
 Result<http::ListenerOptions> ParseListen(const std::string& text, bool tls) {
@@ -104,7 +109,13 @@ Status WriteClientConfig(const Node& app, const std::string& endpoint, const std
   const std::string dir = app.options().data_dir + "/aws";
   ::mkdir(dir.c_str(), 0700);
   std::string config = "[profile irsa]\nregion = us-east-1\nendpoint_url = " + endpoint + "\n";
-  if (!ca.empty() && endpoint.starts_with("https://")) config += "ca_bundle = " + ca + "\n";
+  // The CA of the generated certificate: for the HTTPS endpoint and the issuers it hosts.
+  // Absolute, so the file works from any directory.
+  if (!ca.empty()) {
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(ca, ec);
+    config += "ca_bundle = " + (ec ? ca : absolute.lexically_normal().string()) + "\n";
+  }
   IRSA_RETURN_IF_ERROR(WriteFile(dir + "/config", config, 0644));
   if (auto creds = app.admin_credentials()) {
     IRSA_RETURN_IF_ERROR(WriteFile(dir + "/credentials",
@@ -156,7 +167,10 @@ int Serve(const ServeOptions& options) {
       }
       server_options.tls = {options.tls_cert, options.tls_key};
     } else {
-      Result<TlsFiles> files = EnsureLocalTls(options.node.data_dir, tls->host);
+      // Also the AWS host names of transparent mode (kube/webhook_extras.h) for --region.
+      std::vector<std::string> names = kube::TransparentHostNames({options.node.region});
+      names.insert(names.end(), options.tls_sans.begin(), options.tls_sans.end());
+      Result<TlsFiles> files = EnsureLocalTls(options.node.data_dir, tls->host, names);
       if (!files.ok()) return fail(files.error());
       server_options.tls = {files->certificate_chain, files->private_key};
       ca_bundle = files->ca_bundle;
@@ -210,7 +224,8 @@ int Serve(const ServeOptions& options) {
   endpoints += ",\"account_id\":\"" + options.node.account_id + "\"}\n";
   const std::string& data_dir = options.node.data_dir;
   {
-    kube::WebhookOptions webhook_options = options.webhook.options;
+    kube::WebhookOptions webhook_options =
+        ResolveWebhookEndpoints(options.webhook, node->options().issuer_base);
     if (options.webhook.inject_sts_endpoint && webhook_options.sts_endpoint_url.empty()) {
       webhook_options.sts_endpoint_url = node->options().issuer_base;
       if (webhook_options.sts_endpoint_url.empty()) {

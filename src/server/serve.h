@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "server/node.h"
 #include "server/webhook_handler.h"
@@ -17,6 +18,7 @@ struct ServeOptions {
   std::string listen_tls = "127.0.0.1:8443";
   std::string tls_cert;
   std::string tls_key;
+  std::vector<std::string> tls_sans;  // extra names of the generated server certificate
   int threads = 0;
   std::string log_level = "info";
   size_t max_body_bytes = 1 << 20;

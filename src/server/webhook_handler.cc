@@ -197,4 +197,21 @@ HttpResponse HostedWebhook::Handle(const HttpRequest& request) {
   return ServeAdmissionReview(*options, lookup->cached, request, metrics_, cluster);
 }
 
+kube::WebhookOptions ResolveWebhookEndpoints(const WebhookSettings& settings,
+                                             const std::string& irsa_url) {
+  kube::WebhookOptions options = settings.options;
+  if (!settings.inject_endpoints) {
+    options.sts_endpoint_url.clear();
+    options.iam_endpoint_url.clear();
+    options.s3_endpoint_url.clear();
+    return options;
+  }
+  if (irsa_url.empty()) return options;
+  for (std::string* url :
+       {&options.sts_endpoint_url, &options.iam_endpoint_url, &options.s3_endpoint_url}) {
+    if (url->empty()) *url = irsa_url;
+  }
+  return options;
+}
+
 }  // namespace irsa::server

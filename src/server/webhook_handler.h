@@ -37,7 +37,17 @@ struct WebhookSettings {
   // the HTTPS listener) unless sts_endpoint_url names another one. webhook: unused (the URL flag
   // alone enables the injection).
   bool inject_sts_endpoint = false;
+  // AWS_ENDPOINT_URL_STS/_IAM/_S3 = irsa's URL whenever it is known (cli/webhook_endpoints.h);
+  // false clears them all, also URLs given explicitly.
+  bool inject_endpoints = true;
+  // `irsa webhook --irsa-url`: irsa's URL as pods reach it. `irsa serve` passes its own instead.
+  std::string irsa_url;
 };
+
+// `settings.options` with the endpoint URLs filled in from `irsa_url` when injection is on and a
+// URL is known (URLs given explicitly are kept), or cleared when injection is off.
+kube::WebhookOptions ResolveWebhookEndpoints(const WebhookSettings& settings,
+                                             const std::string& irsa_url);
 
 // A text/plain response labelled service "webhook" (errors of the webhook routes).
 HttpResponse WebhookTextResponse(int status, std::string body, std::string error_code);

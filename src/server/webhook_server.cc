@@ -100,7 +100,9 @@ int RunStandaloneWebhook(const StandaloneWebhookOptions& options) {
     std::fprintf(stderr, "irsa webhook: %s: %s\n", e.code().c_str(), e.message().c_str());
     return 1;
   };
-  if (Status valid = kube::ValidateWebhookOptions(options.webhook.options); !valid.ok()) {
+  const kube::WebhookOptions webhook_options =
+      ResolveWebhookEndpoints(options.webhook, options.webhook.irsa_url);
+  if (Status valid = kube::ValidateWebhookOptions(webhook_options); !valid.ok()) {
     return usage(valid.error().message());
   }
   if (options.in_cluster == !options.kubeconfig.empty()) {
@@ -122,7 +124,6 @@ int RunStandaloneWebhook(const StandaloneWebhookOptions& options) {
   kube::ApiServerServiceAccountLookup live(**fetcher, clock, *config);
   kube::CachingServiceAccountLookup lookup(live, clock);
   WebhookMetrics metrics(metrics::DefaultRegistry());
-  const kube::WebhookOptions& webhook_options = options.webhook.options;
 
   http::ServerOptions server_options;
   server_options.listeners.push_back(*listener);

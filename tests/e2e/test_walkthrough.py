@@ -423,7 +423,7 @@ print(json.dumps({
         self.assertTrue(e["AWS_WEB_IDENTITY_TOKEN_FILE"].endswith("/token"))
         self.assertEqual(e["AWS_ENDPOINT_URL_STS"], self.server.http)
         self.assertEqual(e["AWS_ENDPOINT_URL_IAM"], self.server.http)
-        self.assertEqual(e["AWS_ROLE_SESSION_NAME"], "irsa-exec-default-app")
+        self.assertRegex(e["AWS_ROLE_SESSION_NAME"], r"^irsa-exec-default-app-[0-9a-f]{8}$")
         self.assertEqual(e["AWS_REGION"], "eu-west-1")  # the pod's own, kept
         for stripped in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                          "AWS_PROFILE"):

@@ -116,7 +116,8 @@ def decoded_patch(response):
 class ServeWebhookTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.f = WebhookFixture().start()
+        # Without irsa's endpoint variables (on by default), the patch is upstream's.
+        cls.f = WebhookFixture().start(["--webhook-no-inject-endpoints"])
         cls.f.kubectl_create_sa("s3-reader", {"eks.amazonaws.com/role-arn": ROLE_ARN})
         cls.f.kubectl_create_sa("plain")
 
@@ -257,6 +258,8 @@ class ServeWebhookOptionsTest(unittest.TestCase):
         # irsa's HTTPS endpoint (the issuer base: https://localhost:<port>).
         https_port = self.f.server.https.rsplit(":", 1)[1]
         self.assertEqual(by_name["AWS_ENDPOINT_URL_STS"]["value"], "https://localhost:" + https_port)
+        self.assertEqual(by_name["AWS_ENDPOINT_URL_IAM"]["value"], "https://localhost:" + https_port)
+        self.assertEqual(by_name["AWS_ENDPOINT_URL_S3"]["value"], "https://localhost:" + https_port)
         self.assertEqual(by_name["AWS_ROLE_SESSION_NAME"]["valueFrom"],
                          {"fieldRef": {"fieldPath": "metadata.name"}})
         # Upstream order first: regional, region, identity.
@@ -265,11 +268,68 @@ class ServeWebhookOptionsTest(unittest.TestCase):
                                      "AWS_REGION", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"])
 
 
+class ServeWebhookEndpointDefaultsTest(unittest.TestCase):
+    """irsa serve knows its own URL, so its webhook injects AWS_ENDPOINT_URL_STS/_IAM/_S3 by
+    default; a ServiceAccount annotated irsa.dev/inject-endpoints=false opts out, and
+    irsa.dev/transparent-endpoints=true gets hostAliases instead when an address is set."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.f = WebhookFixture().start(["--webhook-transparent-address", "127.0.0.1",
+                                        "--webhook-transparent-region", "eu-west-1"])
+        cls.f.kubectl_create_sa("s3-reader", {"eks.amazonaws.com/role-arn": ROLE_ARN})
+        cls.f.kubectl_create_sa("no-endpoints", {"eks.amazonaws.com/role-arn": ROLE_ARN,
+                                                 "irsa.dev/inject-endpoints": "false"})
+        cls.f.kubectl_create_sa("transparent", {"eks.amazonaws.com/role-arn": ROLE_ARN,
+                                                "irsa.dev/transparent-endpoints": "true"})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.f.stop()
+
+    def env_and_patch(self, service_account):
+        patch = json.loads(decoded_patch(self.f.mutate(review(pod(service_account)))))
+        containers = [op for op in patch if op["path"] == "/spec/containers"][0]
+        return {e["name"]: e.get("value") for e in containers["value"][0]["env"]}, patch
+
+    def test_endpoints_by_default(self):
+        env, patch = self.env_and_patch("s3-reader")
+        url = "https://localhost:" + self.f.server.https.rsplit(":", 1)[1]
+        for service in ("STS", "IAM", "S3"):
+            self.assertEqual(env["AWS_ENDPOINT_URL_" + service], url)
+        self.assertNotIn("/spec/hostAliases", [op["path"] for op in patch])
+
+    def test_service_account_opts_out(self):
+        env, _ = self.env_and_patch("no-endpoints")
+        self.assertEqual(sorted(env), ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"])
+
+    def test_transparent_service_account_gets_host_aliases(self):
+        env, patch = self.env_and_patch("transparent")
+        self.assertEqual(sorted(env), ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"])
+        aliases = [op for op in patch if op["path"] == "/spec/hostAliases"][0]["value"]
+        self.assertEqual(aliases[0]["ip"], "127.0.0.1")
+        self.assertIn("sts.amazonaws.com", aliases[0]["hostnames"])
+        self.assertIn("sts.eu-west-1.amazonaws.com", aliases[0]["hostnames"])
+
+
+class WebhookHelpTest(unittest.TestCase):
+    def test_help_names_the_sdks_that_honour_endpoint_variables(self):
+        for args in (["webhook", "--help"], ["serve", "--help"]):
+            out = subprocess.run([binary(), *args], capture_output=True, text=True, timeout=30)
+            self.assertEqual(out.returncode, 0)
+            for text in ("botocore >= 1.31", "AWS CLI v1 >= 1.29 and v2 >= 2.13",
+                         "JavaScript SDK v3", "Go SDK v2", "Go SDK v1", "JavaScript SDK v2",
+                         "transparent"):
+                self.assertIn(text, out.stdout, args)
+
+
 class ServeWebhookFlagValidationTest(unittest.TestCase):
     def test_invalid_webhook_options_refuse_to_start(self):
         with tempfile.TemporaryDirectory() as d:
             for flags in (["--webhook-token-mount-path", "relative/path"],
                           ["--webhook-sts-endpoint-url", "ftp://example.com"],
+                          ["--webhook-transparent-address", "irsa.example.com"],
+                          ["--webhook-transparent"],
                           ["--webhook-annotation-prefix", ""]):
                 out = subprocess.run([binary(), "serve", "--listen", "127.0.0.1:0",
                                       "--listen-tls", "none", "--data-dir", d, *flags],

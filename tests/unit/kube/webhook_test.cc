@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "kube/webhook_extras.h"
 #include "kube/webhook_go.h"
 #include "unit/kube/webhook_test_util.h"
 
@@ -425,6 +426,7 @@ TEST_F(WebhookTest, ExtrasEndpointCaBundleSessionName) {
       R"({"op":"add","path":"/spec/containers","value":[{"name":"c","env":[)" + IdentityEnv() +
       R"(,{"name":"AWS_ENDPOINT_URL_STS","value":"https://irsa.example.com:8443"},)"
       R"({"name":"AWS_CA_BUNDLE","value":"/var/run/secrets/irsa/ca-bundle/ca-bundle.crt"},)"
+      R"({"name":"NODE_EXTRA_CA_CERTS","value":"/var/run/secrets/irsa/ca-bundle/ca-bundle.crt"},)"
       R"({"name":"AWS_ROLE_SESSION_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}],)"
       R"("resources":{},"volumeMounts":[{"name":"aws-iam-token","readOnly":true,"mountPath":"/var/run/secrets/eks.amazonaws.com/serviceaccount"},)"
       R"({"name":"irsa-ca-bundle","readOnly":true,"mountPath":"/var/run/secrets/irsa/ca-bundle"}]}]})";
@@ -467,6 +469,116 @@ TEST_F(WebhookTest, ExtrasRespectPresetVariablesAndUntouchedRule) {
       << patch;
 }
 
+std::vector<std::string> EnvNames(const boost::json::array& patch) {
+  std::vector<std::string> names;
+  for (const auto& op : patch) {
+    if (op.at("path").as_string() != "/spec/containers") continue;
+    for (const auto& e : op.at("value").at(0).at("env").as_array()) {
+      names.emplace_back(e.at("name").as_string());
+    }
+  }
+  return names;
+}
+
+const boost::json::value* OpAt(const boost::json::array& patch, std::string_view path) {
+  for (const auto& op : patch) {
+    if (op.at("path").as_string() == path) return &op.at("value");
+  }
+  return nullptr;
+}
+
+TEST_F(WebhookTest, EndpointsForStsIamAndS3UnlessTheServiceAccountOptsOut) {
+  Annotate();
+  options_.sts_endpoint_url = "https://irsa:8443";
+  options_.iam_endpoint_url = "https://irsa:8443";
+  options_.s3_endpoint_url = "https://s3.irsa";
+  const std::string pod =
+      R"({"spec":{"containers":[{"name":"c"}],"serviceAccountName":"default"}})";
+  ASSERT_FALSE(Patch(pod).empty());
+  EXPECT_EQ(EnvNames(last_.patch),
+            (std::vector<std::string>{"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                      "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_IAM",
+                                      "AWS_ENDPOINT_URL_S3"}));
+  EXPECT_EQ(OpAt(last_.patch, "/spec/containers")->at(0).at("env").at(4).at("value"),
+            "https://s3.irsa");
+  Annotate({{"irsa.dev/inject-endpoints", "false"}});
+  ASSERT_FALSE(Patch(pod).empty());
+  EXPECT_EQ(EnvNames(last_.patch),
+            (std::vector<std::string>{"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"}));
+  // An invalid value is ignored (injection stays on) and says so.
+  Annotate({{"irsa.dev/inject-endpoints", "nope"}});
+  ASSERT_FALSE(Patch(pod).empty());
+  EXPECT_EQ(EnvNames(last_.patch).size(), 5u);
+  bool reported = false;
+  for (const auto& r : last_.reasons)
+    reported = reported || r.find("irsa.dev/inject-endpoints") != std::string::npos;
+  EXPECT_TRUE(reported);
+}
+
+TEST_F(WebhookTest, TransparentModeAddsHostAliasesAndEveryCaVariableInsteadOfEndpoints) {
+  options_.sts_endpoint_url = "https://irsa:8443";
+  options_.ca_bundle_config_map = "irsa-ca";
+  options_.transparent_address = "10.96.0.50";
+  options_.transparent_regions = {"us-east-1", "eu-west-1"};
+  const std::string pod =
+      R"({"spec":{"containers":[{"name":"c"}],"serviceAccountName":"default"}})";
+  // Not opted in: endpoints, the two additive CA variables, no hostAliases.
+  Annotate();
+  ASSERT_FALSE(Patch(pod).empty());
+  EXPECT_EQ(
+      EnvNames(last_.patch),
+      (std::vector<std::string>{"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                "AWS_ENDPOINT_URL_STS", "AWS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"}));
+  EXPECT_EQ(OpAt(last_.patch, "/spec/hostAliases"), nullptr);
+  // Opted in by the ServiceAccount.
+  Annotate({{"irsa.dev/transparent-endpoints", "true"}});
+  const std::string patch = Patch(pod);
+  EXPECT_EQ(
+      EnvNames(last_.patch),
+      (std::vector<std::string>{"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CA_BUNDLE",
+                                "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"}));
+  EXPECT_NE(
+      patch.find(
+          R"({"op":"add","path":"/spec/hostAliases","value":[{"ip":"10.96.0.50","hostnames":[)"
+          R"("eks.eu-west-1.amazonaws.com","eks.us-east-1.amazonaws.com","iam.amazonaws.com",)"
+          R"("s3.amazonaws.com","s3.eu-west-1.amazonaws.com","s3.us-east-1.amazonaws.com",)"
+          R"("sts.amazonaws.com","sts.eu-west-1.amazonaws.com","sts.us-east-1.amazonaws.com"]}]})"),
+      std::string::npos)
+      << patch;
+  // The pod's own hostAliases are kept: irsa's entry is appended.
+  Patch(R"({"spec":{"containers":[{"name":"c"}],"serviceAccountName":"default",
+             "hostAliases":[{"ip":"10.0.0.1","hostnames":["db"]}]}})");
+  ASSERT_NE(OpAt(last_.patch, "/spec/hostAliases/-"), nullptr);
+  EXPECT_EQ(OpAt(last_.patch, "/spec/hostAliases/-")->at("ip"), "10.96.0.50");
+  // Transparent for every pod; a ServiceAccount can opt out.
+  options_.transparent_default = true;
+  Annotate();
+  Patch(pod);
+  EXPECT_NE(OpAt(last_.patch, "/spec/hostAliases"), nullptr);
+  Annotate({{"irsa.dev/transparent-endpoints", "false"}});
+  Patch(pod);
+  EXPECT_EQ(OpAt(last_.patch, "/spec/hostAliases"), nullptr);
+  // Without an address, the annotation cannot turn transparent mode on.
+  options_.transparent_default = false;
+  options_.transparent_address = "";
+  Annotate({{"irsa.dev/transparent-endpoints", "true"}});
+  Patch(pod);
+  EXPECT_EQ(OpAt(last_.patch, "/spec/hostAliases"), nullptr);
+  EXPECT_EQ(EnvNames(last_.patch)[2], "AWS_ENDPOINT_URL_STS");
+  // A hostAliases field of the wrong type is rejected, as Go's decoder would.
+  auto bad = MutatePod(options_,
+                       ParseObject(R"({"spec":{"serviceAccountName":"default","hostAliases":{}}})"),
+                       "default", lookup_);
+  EXPECT_FALSE(bad.ok());
+}
+
+TEST(WebhookExtrasTest, TransparentHostNames) {
+  EXPECT_EQ(
+      TransparentHostNames({}),
+      (std::vector<std::string>{"iam.amazonaws.com", "s3.amazonaws.com", "sts.amazonaws.com"}));
+  EXPECT_EQ(TransparentHostNames({"us-west-2", "us-west-2"}).size(), 6u);
+}
+
 TEST(WebhookOptionsTest, Validation) {
   WebhookOptions o;
   EXPECT_TRUE(ValidateWebhookOptions(o).ok());
@@ -484,6 +596,19 @@ TEST(WebhookOptionsTest, Validation) {
   EXPECT_FALSE(ValidateWebhookOptions(o).ok());
   o = WebhookOptions();
   o.token_mount_path = "relative";
+  EXPECT_FALSE(ValidateWebhookOptions(o).ok());
+  o = WebhookOptions();
+  o.s3_endpoint_url = "s3.example.com";
+  EXPECT_FALSE(ValidateWebhookOptions(o).ok());
+  o = WebhookOptions();
+  o.transparent_address = "irsa.irsa-system.svc";  // hostAliases take IP addresses
+  EXPECT_FALSE(ValidateWebhookOptions(o).ok());
+  o.transparent_address = "fd00::10";
+  EXPECT_TRUE(ValidateWebhookOptions(o).ok());
+  o.transparent_regions = {"us-east-1.evil"};
+  EXPECT_FALSE(ValidateWebhookOptions(o).ok());
+  o = WebhookOptions();
+  o.transparent_default = true;
   EXPECT_FALSE(ValidateWebhookOptions(o).ok());
   o = WebhookOptions();
   o.annotation_prefix = "";
