@@ -114,6 +114,26 @@ Result<ResolvedResource> ResolveNewOidcProvider(const QueryCall& call) {
       iam::OidcProviderArn(call.account(), normalized.ok() ? *normalized : url), {}, {}};
 }
 
+Result<ResolvedResource> ResolveGroup(const QueryCall& call) {
+  return ResolvedResource{GroupResource(call, Param(call, "GroupName")), {}, {}};
+}
+
+Result<ResolvedResource> ResolveNewGroup(const QueryCall& call) {
+  return ResolvedResource{
+      iam::GroupArn(call.account(), Param(call, "Path", "/"), Param(call, "GroupName")), {}, {}};
+}
+
+template <const char* kType>
+Result<ResolvedResource> ResolveAllOf(const QueryCall& call) {
+  return ResolvedResource{IamArn(call.account(), std::string(kType) + "/"), {}, {}};
+}
+
+constexpr char kGroupType[] = "group";
+constexpr char kInstanceProfileType[] = "instance-profile";
+constexpr char kUserType[] = "user";
+constexpr char kRoleType[] = "role";
+constexpr char kMfaType[] = "mfa";
+
 Status AddPolicyArn(const QueryCall& call, const ResolvedResource&, authz::AccessRequest& access) {
   if (call.params.Has("PolicyArn")) access.context.Set("iam:PolicyARN", Param(call, "PolicyArn"));
   return OkStatus();
@@ -187,6 +207,17 @@ ResourceSpec Policy() { return {"policy", ResolvePolicy, true}; }
 ResourceSpec NewPolicy() { return {"policy", ResolveNewPolicy}; }
 ResourceSpec OidcProvider() { return {"oidc-provider", ResolveOidcProvider, true}; }
 ResourceSpec NewOidcProvider() { return {"oidc-provider", ResolveNewOidcProvider}; }
+
+ResourceSpec Group() { return {"group", ResolveGroup}; }
+ResourceSpec NewGroup() { return {"group", ResolveNewGroup}; }
+ResourceSpec AllOf(std::string_view type) {
+  if (type == kGroupType) return {"group", ResolveAllOf<kGroupType>};
+  if (type == kInstanceProfileType) return {"instance-profile", ResolveAllOf<kInstanceProfileType>};
+  if (type == kUserType) return {"user", ResolveAllOf<kUserType>};
+  if (type == kRoleType) return {"role", ResolveAllOf<kRoleType>};
+  if (type == kMfaType) return {"mfa", ResolveAllOf<kMfaType>};
+  return AnyResource();
+}
 
 KeySpec PolicyArnKey() { return {{"iam:PolicyARN"}, "the PolicyArn parameter", AddPolicyArn}; }
 KeySpec BoundaryParamKey() {

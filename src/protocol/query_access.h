@@ -75,6 +75,11 @@ ResourceSpec Policy();           // PolicyArn → the managed policy
 ResourceSpec NewPolicy();        // Path + PolicyName
 ResourceSpec OidcProvider();     // OpenIDConnectProviderArn → the provider
 ResourceSpec NewOidcProvider();  // Url → the provider to be created
+ResourceSpec Group();            // GroupName → the group (groups carry no tags)
+ResourceSpec NewGroup();         // Path + GroupName
+// The account's entities of one type, for List* operations whose SAR resource is that type:
+// "arn:aws:iam::A:<type>/" ("group", "instance-profile", …), which "arn:…:<type>/*" and "*" grant.
+ResourceSpec AllOf(std::string_view type);
 
 // Keys.
 KeySpec PolicyArnKey();         // iam:PolicyARN ← PolicyArn

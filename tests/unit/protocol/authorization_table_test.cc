@@ -48,7 +48,8 @@ std::string SampleQuery() {
          "&PolicySourceArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Auser%2Fwalk-user"
          "&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fwalk-role&RoleSessionName=walk"
          "&ExternalId=walk-external&SourceIdentity=walk-source&TransitiveTagKeys.member.1=team"
-         "&EncodedMessage=x&PolicyDocument=%7B%7D&AssumeRolePolicyDocument=%7B%7D";
+         "&EncodedMessage=x&PolicyDocument=%7B%7D&AssumeRolePolicyDocument=%7B%7D"
+         "&GroupName=walk-group";
 }
 
 // The value each condition key must carry for the sample request: the parameter it comes from,
@@ -82,6 +83,7 @@ class AuthorizationTable : public ::testing::Test {
     RegisterIamPolicyActions(iam_);
     RegisterIamPrincipalPolicyActions(iam_);
     RegisterIamOidcActions(iam_);
+    RegisterIamSurfaceActions(iam_);
     RegisterStsActions(sts_);
   }
 
