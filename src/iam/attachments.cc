@@ -6,6 +6,7 @@
 #include "base/arn.h"
 #include "base/strings.h"
 #include "iam/lookup.h"
+#include "iam/roles.h"
 #include "iam/validation.h"
 
 namespace irsa::iam {
@@ -29,10 +30,13 @@ bool IsRole(const EntityKinds& kinds) { return std::string_view(kinds.entity) ==
 bool IsGroup(const EntityKinds& kinds) { return std::string_view(kinds.entity) == kind::kGroup; }
 
 // Loads the entity (role or user) and returns its canonical name.
+// `for_change`: the caller attaches or detaches (refused on service-linked roles).
 Result<std::string> RequireEntity(store::StoreTx& tx, const EntityKinds& kinds,
-                                  const std::string& account, const std::string& name) {
+                                  const std::string& account, const std::string& name,
+                                  bool for_change = false) {
   if (IsRole(kinds)) {
     IRSA_TRY(LoadedRole role, LoadRole(tx, account, name));
+    if (for_change) IRSA_RETURN_IF_ERROR(CheckRoleModifiable(role.record));
     return role.record.name;
   }
   if (IsGroup(kinds)) {
@@ -49,7 +53,7 @@ Status Attach(const ServiceContext& ctx, const EntityKinds& kinds, const std::st
   const std::string field = is_role ? "roleName" : IsGroup(kinds) ? "groupName" : "userName";
   IRSA_RETURN_IF_ERROR(ValidateName(name, field, is_role ? 64 : 128));
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
-    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, name));
+    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, name, true));
     IRSA_TRY(auto policy, FindPolicy(tx, account, policy_arn));
     if (!policy) {
       return errors::NoSuchEntity("Policy " + policy_arn + " does not exist or is not attachable.");
@@ -75,7 +79,7 @@ Status Attach(const ServiceContext& ctx, const EntityKinds& kinds, const std::st
 Status Detach(const ServiceContext& ctx, const EntityKinds& kinds, const std::string& account,
               const std::string& name, const std::string& policy_arn) {
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
-    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, name));
+    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, name, true));
     if (!Arn::Parse(policy_arn)) return InvalidArn(policy_arn);
     IRSA_TRY(bool deleted, tx.Delete({account, kinds.attachment, AsciiLower(name), policy_arn}));
     if (!deleted) return NoSuchPolicy(policy_arn);

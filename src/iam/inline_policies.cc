@@ -3,6 +3,7 @@
 #include "base/strings.h"
 #include "iam/documents.h"
 #include "iam/lookup.h"
+#include "iam/roles.h"
 #include "iam/validation.h"
 
 namespace irsa::iam {
@@ -23,10 +24,13 @@ const char* Noun(const Kinds& kinds) {
   return kinds.role ? "role" : kinds.group ? "group" : "user";
 }
 
+// `for_change`: the caller puts or deletes (refused on service-linked roles).
 Result<std::string> RequireEntity(store::StoreTx& tx, const Kinds& kinds,
-                                  const std::string& account, const std::string& name) {
+                                  const std::string& account, const std::string& name,
+                                  bool for_change = false) {
   if (kinds.role) {
     IRSA_TRY(LoadedRole role, LoadRole(tx, account, name));
+    if (for_change) IRSA_RETURN_IF_ERROR(CheckRoleModifiable(role.record));
     return role.record.name;
   }
   if (kinds.group) {
@@ -60,7 +64,7 @@ Status Put(const ServiceContext& ctx, const Kinds& kinds, const std::string& acc
   (void)compiled;
   const int64_t size = DocumentSize(document);
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
-    IRSA_TRY(std::string canonical, RequireEntity(tx, kinds, account, entity_name));
+    IRSA_TRY(std::string canonical, RequireEntity(tx, kinds, account, entity_name, true));
     const std::string parent = AsciiLower(entity_name);
     IRSA_TRY(
         store::Page page,
@@ -122,7 +126,7 @@ Result<ListPage<std::string>> List(const ServiceContext& ctx, const Kinds& kinds
 Status Delete(const ServiceContext& ctx, const Kinds& kinds, const std::string& account,
               const std::string& entity_name, const std::string& policy_name) {
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
-    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, entity_name));
+    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, entity_name, true));
     IRSA_TRY(bool deleted,
              tx.Delete({account, kinds.policy_kind, AsciiLower(entity_name), policy_name}));
     if (!deleted) return NoSuchInline(kinds, policy_name);

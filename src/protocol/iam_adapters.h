@@ -47,5 +47,6 @@ void RegisterIamPrincipalPolicyActions(QueryActionTable& iam);
 // with this one call (iam_surface_actions.cc).
 void RegisterIamSurfaceActions(QueryActionTable& iam);
 void RegisterIamGroupActions(QueryActionTable& iam);
+void RegisterIamInstanceProfileActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

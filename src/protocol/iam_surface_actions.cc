@@ -3,6 +3,9 @@
 
 namespace irsa::protocol {
 
-void RegisterIamSurfaceActions(QueryActionTable& iam) { RegisterIamGroupActions(iam); }
+void RegisterIamSurfaceActions(QueryActionTable& iam) {
+  RegisterIamGroupActions(iam);
+  RegisterIamInstanceProfileActions(iam);
+}
 
 }  // namespace irsa::protocol
