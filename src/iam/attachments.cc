@@ -6,6 +6,7 @@
 #include "base/arn.h"
 #include "base/strings.h"
 #include "iam/lookup.h"
+#include "iam/roles.h"
 #include "iam/validation.h"
 
 namespace irsa::iam {
@@ -22,13 +23,25 @@ constexpr EntityKinds kRoleKinds{kind::kRole, kind::kRoleAttachment,
                                  &Quotas::attached_policies_per_role, "PoliciesPerRole"};
 constexpr EntityKinds kUserKinds{kind::kUser, kind::kUserAttachment,
                                  &Quotas::attached_policies_per_user, "PoliciesPerUser"};
+constexpr EntityKinds kGroupKinds{kind::kGroup, kind::kGroupAttachment,
+                                  &Quotas::attached_policies_per_group, "PoliciesPerGroup"};
+
+bool IsRole(const EntityKinds& kinds) { return std::string_view(kinds.entity) == kind::kRole; }
+bool IsGroup(const EntityKinds& kinds) { return std::string_view(kinds.entity) == kind::kGroup; }
 
 // Loads the entity (role or user) and returns its canonical name.
+// `for_change`: the caller attaches or detaches (refused on service-linked roles).
 Result<std::string> RequireEntity(store::StoreTx& tx, const EntityKinds& kinds,
-                                  const std::string& account, const std::string& name) {
-  if (std::string_view(kinds.entity) == kind::kRole) {
+                                  const std::string& account, const std::string& name,
+                                  bool for_change = false) {
+  if (IsRole(kinds)) {
     IRSA_TRY(LoadedRole role, LoadRole(tx, account, name));
+    if (for_change) IRSA_RETURN_IF_ERROR(CheckRoleModifiable(role.record));
     return role.record.name;
+  }
+  if (IsGroup(kinds)) {
+    IRSA_TRY(LoadedGroup group, LoadGroup(tx, account, name));
+    return group.record.name;
   }
   IRSA_TRY(LoadedUser user, LoadUser(tx, account, name));
   return user.record.name;
@@ -36,11 +49,11 @@ Result<std::string> RequireEntity(store::StoreTx& tx, const EntityKinds& kinds,
 
 Status Attach(const ServiceContext& ctx, const EntityKinds& kinds, const std::string& account,
               const std::string& name, const std::string& policy_arn) {
-  const bool is_role = std::string_view(kinds.entity) == kind::kRole;
-  const std::string field = is_role ? "roleName" : "userName";
+  const bool is_role = IsRole(kinds);
+  const std::string field = is_role ? "roleName" : IsGroup(kinds) ? "groupName" : "userName";
   IRSA_RETURN_IF_ERROR(ValidateName(name, field, is_role ? 64 : 128));
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
-    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, name));
+    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, name, true));
     IRSA_TRY(auto policy, FindPolicy(tx, account, policy_arn));
     if (!policy) {
       return errors::NoSuchEntity("Policy " + policy_arn + " does not exist or is not attachable.");
@@ -66,7 +79,7 @@ Status Attach(const ServiceContext& ctx, const EntityKinds& kinds, const std::st
 Status Detach(const ServiceContext& ctx, const EntityKinds& kinds, const std::string& account,
               const std::string& name, const std::string& policy_arn) {
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
-    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, name));
+    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, name, true));
     if (!Arn::Parse(policy_arn)) return InvalidArn(policy_arn);
     IRSA_TRY(bool deleted, tx.Delete({account, kinds.attachment, AsciiLower(name), policy_arn}));
     if (!deleted) return NoSuchPolicy(policy_arn);
@@ -166,6 +179,22 @@ Result<ListPage<AttachmentRecord>> ListAttachedUserPolicies(
   return ListAttached(ctx, kUserKinds, account, user_name, path_prefix, marker, max_items);
 }
 
+Status AttachGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                         const std::string& group_name, const std::string& policy_arn) {
+  return Attach(ctx, kGroupKinds, account, group_name, policy_arn);
+}
+
+Status DetachGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                         const std::string& group_name, const std::string& policy_arn) {
+  return Detach(ctx, kGroupKinds, account, group_name, policy_arn);
+}
+
+Result<ListPage<AttachmentRecord>> ListAttachedGroupPolicies(
+    const ServiceContext& ctx, const std::string& account, const std::string& group_name,
+    const std::string& path_prefix, const std::string& marker, int max_items) {
+  return ListAttached(ctx, kGroupKinds, account, group_name, path_prefix, marker, max_items);
+}
+
 Result<PolicyEntities> ListEntitiesForPolicy(const ServiceContext& ctx, const std::string& account,
                                              const ListEntitiesForPolicyInput& input) {
   IRSA_TRY(int limit, EffectiveMaxItems(input.max_items));
@@ -177,7 +206,7 @@ Result<PolicyEntities> ListEntitiesForPolicy(const ServiceContext& ctx, const st
     return errors::InvalidInput("Invalid Marker: the marker was not returned by this service.");
   }
   struct Entry {
-    char type;  // 'r' or 'u'
+    char type;  // 'g', 'r' or 'u'
     std::string key;
     PolicyEntity entity;
   };
@@ -185,8 +214,7 @@ Result<PolicyEntities> ListEntitiesForPolicy(const ServiceContext& ctx, const st
   IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedPolicy policy, LoadPolicy(tx, account, input.policy_arn));
     if ((input.filter == EntityFilter::kLocalManagedPolicy && policy.aws_managed()) ||
-        (input.filter == EntityFilter::kAwsManagedPolicy && !policy.aws_managed()) ||
-        input.filter == EntityFilter::kGroup) {
+        (input.filter == EntityFilter::kAwsManagedPolicy && !policy.aws_managed())) {
       return OkStatus();
     }
     const bool attachments = input.usage != PolicyUsageFilter::kPermissionsBoundary;
@@ -197,7 +225,7 @@ Result<PolicyEntities> ListEntitiesForPolicy(const ServiceContext& ctx, const st
       if (attachments) {
         IRSA_TRY(keys, ParentsByRef(tx, account, attachment_kind, input.policy_arn));
       }
-      if (boundaries) {
+      if (boundaries && boundary_kind != nullptr) {
         IRSA_TRY(auto more, ParentsByRef(tx, account, boundary_kind, input.policy_arn));
         keys.insert(more.begin(), more.end());
       }
@@ -209,6 +237,9 @@ Result<PolicyEntities> ListEntitiesForPolicy(const ServiceContext& ctx, const st
         if (type == 'r') {
           IRSA_TRY(RoleRecord role, RoleFromBody(row->body));
           entity = {role.name, role.id};
+        } else if (type == 'g') {
+          IRSA_TRY(GroupRecord group, GroupFromBody(row->body));
+          entity = {group.name, group.id};
         } else {
           IRSA_TRY(UserRecord user, UserFromBody(row->body));
           entity = {user.name, user.id};
@@ -217,10 +248,15 @@ Result<PolicyEntities> ListEntitiesForPolicy(const ServiceContext& ctx, const st
       }
       return OkStatus();
     };
-    if (input.filter != EntityFilter::kUser) {
+    const bool all = input.filter != EntityFilter::kUser && input.filter != EntityFilter::kRole &&
+                     input.filter != EntityFilter::kGroup;
+    if (all || input.filter == EntityFilter::kGroup) {
+      IRSA_RETURN_IF_ERROR(collect('g', kind::kGroup, kind::kGroupAttachment, nullptr));
+    }
+    if (all || input.filter == EntityFilter::kRole) {
       IRSA_RETURN_IF_ERROR(collect('r', kind::kRole, kind::kRoleAttachment, kind::kRoleBoundary));
     }
-    if (input.filter != EntityFilter::kRole) {
+    if (all || input.filter == EntityFilter::kUser) {
       IRSA_RETURN_IF_ERROR(collect('u', kind::kUser, kind::kUserAttachment, kind::kUserBoundary));
     }
     return OkStatus();
@@ -230,14 +266,17 @@ Result<PolicyEntities> ListEntitiesForPolicy(const ServiceContext& ctx, const st
   std::string last;
   for (const Entry& entry : entries) {
     std::string position = std::string(1, entry.type) + ":" + entry.key;
-    // 'r' sorts before 'u', matching the emission order.
+    // 'g' < 'r' < 'u', matching the emission order.
     if (!after.empty() && position <= after) continue;
     if (emitted == static_cast<size_t>(limit)) {
       out.truncated = true;
       out.marker = EncodeMarker(last);
       break;
     }
-    (entry.type == 'r' ? out.roles : out.users).push_back(entry.entity);
+    (entry.type == 'r'   ? out.roles
+     : entry.type == 'g' ? out.groups
+                         : out.users)
+        .push_back(entry.entity);
     last = position;
     ++emitted;
   }

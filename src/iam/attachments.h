@@ -1,5 +1,5 @@
-// Managed-policy attachments of roles and users: Attach/Detach{Role,User}Policy,
-// ListAttached{Role,User}Policies, ListEntitiesForPolicy.
+// Managed-policy attachments of roles, users and groups: Attach/Detach{Role,User,Group}Policy,
+// ListAttached{Role,User,Group}Policies, ListEntitiesForPolicy.
 //
 // Attaching is idempotent (attaching an attached policy succeeds and changes nothing). At most
 // quotas.attached_policies_per_role/_user policies per entity ("Cannot exceed quota for
@@ -36,6 +36,15 @@ Result<ListPage<AttachmentRecord>> ListAttachedUserPolicies(
     const ServiceContext& ctx, const std::string& account, const std::string& user_name,
     const std::string& path_prefix, const std::string& marker, int max_items);
 
+// Groups: quotas.attached_policies_per_group ("Cannot exceed quota for PoliciesPerGroup: <n>").
+Status AttachGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                         const std::string& group_name, const std::string& policy_arn);
+Status DetachGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                         const std::string& group_name, const std::string& policy_arn);
+Result<ListPage<AttachmentRecord>> ListAttachedGroupPolicies(
+    const ServiceContext& ctx, const std::string& account, const std::string& group_name,
+    const std::string& path_prefix, const std::string& marker, int max_items);
+
 enum class EntityFilter { kAll, kUser, kRole, kGroup, kLocalManagedPolicy, kAwsManagedPolicy };
 
 struct PolicyEntity {
@@ -46,7 +55,7 @@ struct PolicyEntity {
 struct PolicyEntities {
   std::vector<PolicyEntity> roles;
   std::vector<PolicyEntity> users;
-  std::vector<PolicyEntity> groups;  // irsa has no groups: always empty
+  std::vector<PolicyEntity> groups;
   bool truncated = false;
   std::string marker;
 };
@@ -60,8 +69,8 @@ struct ListEntitiesForPolicyInput {
   std::string marker;
   int max_items = 0;
 };
-// Roles (by lower-cased name) then users. kLocalManagedPolicy/kAwsManagedPolicy restrict to
-// policies of that type (an empty result otherwise).
+// Groups, roles, then users (each by lower-cased name). kLocalManagedPolicy/kAwsManagedPolicy
+// restrict to policies of that type (an empty result otherwise).
 Result<PolicyEntities> ListEntitiesForPolicy(const ServiceContext& ctx, const std::string& account,
                                              const ListEntitiesForPolicyInput& input);
 

@@ -3,6 +3,7 @@
 #include "base/strings.h"
 #include "iam/documents.h"
 #include "iam/lookup.h"
+#include "iam/roles.h"
 #include "iam/validation.h"
 
 namespace irsa::iam {
@@ -12,18 +13,29 @@ struct Kinds {
   bool role;
   const char* policy_kind;
   int64_t Quotas::*quota;
+  bool group = false;
 };
 
 constexpr Kinds kRole{true, kind::kRolePolicy, &Quotas::role_inline_policy_size};
 constexpr Kinds kUser{false, kind::kUserPolicy, &Quotas::user_inline_policy_size};
+constexpr Kinds kGroup{false, kind::kGroupPolicy, &Quotas::group_inline_policy_size, true};
 
-const char* Noun(const Kinds& kinds) { return kinds.role ? "role" : "user"; }
+const char* Noun(const Kinds& kinds) {
+  return kinds.role ? "role" : kinds.group ? "group" : "user";
+}
 
+// `for_change`: the caller puts or deletes (refused on service-linked roles).
 Result<std::string> RequireEntity(store::StoreTx& tx, const Kinds& kinds,
-                                  const std::string& account, const std::string& name) {
+                                  const std::string& account, const std::string& name,
+                                  bool for_change = false) {
   if (kinds.role) {
     IRSA_TRY(LoadedRole role, LoadRole(tx, account, name));
+    if (for_change) IRSA_RETURN_IF_ERROR(CheckRoleModifiable(role.record));
     return role.record.name;
+  }
+  if (kinds.group) {
+    IRSA_TRY(LoadedGroup group, LoadGroup(tx, account, name));
+    return group.record.name;
   }
   IRSA_TRY(LoadedUser user, LoadUser(tx, account, name));
   return user.record.name;
@@ -36,8 +48,11 @@ Error NoSuchInline(const Kinds& kinds, const std::string& policy_name) {
 
 Status ValidateNames(const Kinds& kinds, const std::string& entity_name,
                      const std::string& policy_name) {
-  IRSA_RETURN_IF_ERROR(
-      ValidateName(entity_name, kinds.role ? "roleName" : "userName", kinds.role ? 64 : 128));
+  IRSA_RETURN_IF_ERROR(ValidateName(entity_name,
+                                    kinds.role    ? "roleName"
+                                    : kinds.group ? "groupName"
+                                                  : "userName",
+                                    kinds.role ? 64 : 128));
   return ValidateName(policy_name, "policyName", 128);
 }
 
@@ -49,7 +64,7 @@ Status Put(const ServiceContext& ctx, const Kinds& kinds, const std::string& acc
   (void)compiled;
   const int64_t size = DocumentSize(document);
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
-    IRSA_TRY(std::string canonical, RequireEntity(tx, kinds, account, entity_name));
+    IRSA_TRY(std::string canonical, RequireEntity(tx, kinds, account, entity_name, true));
     const std::string parent = AsciiLower(entity_name);
     IRSA_TRY(
         store::Page page,
@@ -111,7 +126,7 @@ Result<ListPage<std::string>> List(const ServiceContext& ctx, const Kinds& kinds
 Status Delete(const ServiceContext& ctx, const Kinds& kinds, const std::string& account,
               const std::string& entity_name, const std::string& policy_name) {
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
-    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, entity_name));
+    IRSA_RETURN_IF_ERROR(RequireEntity(tx, kinds, account, entity_name, true));
     IRSA_TRY(bool deleted,
              tx.Delete({account, kinds.policy_kind, AsciiLower(entity_name), policy_name}));
     if (!deleted) return NoSuchInline(kinds, policy_name);
@@ -167,6 +182,30 @@ Result<ListPage<std::string>> ListUserPolicies(const ServiceContext& ctx,
 Status DeleteUserPolicy(const ServiceContext& ctx, const std::string& account,
                         const std::string& user_name, const std::string& policy_name) {
   return Delete(ctx, kUser, account, user_name, policy_name);
+}
+
+Status PutGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                      const std::string& group_name, const std::string& policy_name,
+                      const std::string& document) {
+  return Put(ctx, kGroup, account, group_name, policy_name, document);
+}
+
+Result<InlinePolicyResult> GetGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                                          const std::string& group_name,
+                                          const std::string& policy_name) {
+  return Get(ctx, kGroup, account, group_name, policy_name);
+}
+
+Result<ListPage<std::string>> ListGroupPolicies(const ServiceContext& ctx,
+                                                const std::string& account,
+                                                const std::string& group_name,
+                                                const std::string& marker, int max_items) {
+  return List(ctx, kGroup, account, group_name, marker, max_items);
+}
+
+Status DeleteGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                         const std::string& group_name, const std::string& policy_name) {
+  return Delete(ctx, kGroup, account, group_name, policy_name);
 }
 
 }  // namespace irsa::iam

@@ -1,4 +1,4 @@
-// Inline policies of roles and users: Put/Get/List/Delete{Role,User}Policy.
+// Inline policies of roles, users and groups: Put/Get/List/Delete{Role,User,Group}Policy.
 //
 // PutXPolicy creates or replaces. Documents are validated as identity policies by the policy
 // engine; the sum of an entity's inline documents' sizes (whitespace outside strings not
@@ -48,5 +48,20 @@ Result<ListPage<std::string>> ListUserPolicies(const ServiceContext& ctx,
                                                const std::string& marker, int max_items);
 Status DeleteUserPolicy(const ServiceContext& ctx, const std::string& account,
                         const std::string& user_name, const std::string& policy_name);
+
+// Groups: quotas.group_inline_policy_size; NoSuchEntity "The group policy with name <p> cannot be
+// found."
+Status PutGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                      const std::string& group_name, const std::string& policy_name,
+                      const std::string& document);
+Result<InlinePolicyResult> GetGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                                          const std::string& group_name,
+                                          const std::string& policy_name);
+Result<ListPage<std::string>> ListGroupPolicies(const ServiceContext& ctx,
+                                                const std::string& account,
+                                                const std::string& group_name,
+                                                const std::string& marker, int max_items);
+Status DeleteGroupPolicy(const ServiceContext& ctx, const std::string& account,
+                         const std::string& group_name, const std::string& policy_name);
 
 }  // namespace irsa::iam

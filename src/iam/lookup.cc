@@ -2,6 +2,7 @@
 
 #include "base/arn.h"
 #include "base/strings.h"
+#include "iam/validation.h"
 
 namespace irsa::iam {
 
@@ -16,6 +17,26 @@ std::string PolicyArn(const std::string& account, const std::string& path,
 
 std::string OidcProviderArn(const std::string& account, const std::string& url) {
   return IamArn(account, "oidc-provider/" + url);
+}
+
+std::string GroupArn(const std::string& account, const std::string& path, const std::string& name) {
+  return IamArn(account, "group" + path + name);
+}
+
+store::Row UserRow(const std::string& account, const UserRecord& user) {
+  store::Row row;
+  row.id = {account, kind::kUser, "", AsciiLower(user.name)};
+  row.path = user.path;
+  row.body = ToBody(user);
+  return row;
+}
+
+store::Row GroupRow(const std::string& account, const GroupRecord& group) {
+  store::Row row;
+  row.id = {account, kind::kGroup, "", AsciiLower(group.name)};
+  row.path = group.path;
+  row.body = ToBody(group);
+  return row;
 }
 
 store::Row RoleRow(const std::string& account, const RoleRecord& role) {
@@ -71,6 +92,10 @@ Error NoSuchPolicy(const std::string& arn) {
   return errors::NoSuchEntity("Policy " + arn + " was not found.");
 }
 
+Error NoSuchGroup(const std::string& name) {
+  return errors::NoSuchEntity("The group with name " + name + " cannot be found.");
+}
+
 Error InvalidArn(const std::string& arn) {
   return errors::InvalidInput("ARN " + arn + " is not valid.");
 }
@@ -89,6 +114,77 @@ Result<LoadedUser> LoadUser(store::StoreTx& tx, const std::string& account,
   if (!row) return NoSuchUserError(name);
   IRSA_TRY(UserRecord user, UserFromBody(row->body));
   return LoadedUser{std::move(*row), std::move(user)};
+}
+
+Result<LoadedGroup> LoadGroup(store::StoreTx& tx, const std::string& account,
+                              const std::string& name) {
+  IRSA_TRY(auto row, tx.Get({account, kind::kGroup, "", AsciiLower(name)}));
+  if (!row) return NoSuchGroup(name);
+  IRSA_TRY(GroupRecord group, GroupFromBody(row->body));
+  return LoadedGroup{std::move(*row), std::move(group)};
+}
+
+Result<ListPage<store::Row>> ListRowPage(store::StoreTx& tx, store::ListQuery query,
+                                         const std::string& marker, int max_items,
+                                         bool (*keep)(const store::Row&)) {
+  IRSA_TRY(int limit, EffectiveMaxItems(max_items));
+  IRSA_TRY(query.after_key, DecodeMarker(marker));
+  query.limit = keep ? 200 : static_cast<size_t>(limit);
+  ListPage<store::Row> out;
+  while (true) {
+    IRSA_TRY(store::Page page, tx.List(query));
+    for (auto& row : page.rows) {
+      if (keep && !keep(row)) {
+        query.after_key = row.id.key;
+        continue;
+      }
+      if (out.items.size() == static_cast<size_t>(limit)) {
+        out.truncated = true;
+        out.marker = EncodeMarker(out.items.back().id.key);
+        return out;
+      }
+      query.after_key = row.id.key;
+      out.items.push_back(std::move(row));
+    }
+    if (!page.truncated || page.rows.empty()) break;
+    if (!keep && out.items.size() == static_cast<size_t>(limit)) {
+      out.truncated = true;
+      out.marker = EncodeMarker(out.items.back().id.key);
+      break;
+    }
+  }
+  return out;
+}
+
+Result<std::vector<store::Row>> ListAllRows(store::StoreTx& tx, store::ListQuery query) {
+  // Ordered by (parent, key): paging by key is only sound within one parent.
+  query.limit = query.parent ? 1000 : 1000000;
+  std::vector<store::Row> rows;
+  while (true) {
+    IRSA_TRY(store::Page page, tx.List(query));
+    for (auto& row : page.rows) rows.push_back(std::move(row));
+    if (!page.truncated || rows.empty()) break;
+    query.after_key = rows.back().id.key;
+  }
+  return rows;
+}
+
+Status MoveChildren(store::StoreTx& tx, const std::string& account, const char* kind,
+                    const std::string& old_parent, const std::string& new_parent,
+                    const std::function<Status(store::Row&)>& rewrite) {
+  if (old_parent == new_parent && !rewrite) return OkStatus();
+  IRSA_TRY(std::vector<store::Row> rows,
+           ListAllRows(tx, {.account = account, .kind = kind, .parent = old_parent}));
+  for (store::Row& row : rows) {
+    IRSA_TRY(bool deleted, tx.Delete(row.id));
+    (void)deleted;
+  }
+  for (store::Row& row : rows) {
+    row.id.parent = new_parent;
+    if (rewrite) IRSA_RETURN_IF_ERROR(rewrite(row));
+    IRSA_RETURN_IF_ERROR(tx.Upsert(row));
+  }
+  return OkStatus();
 }
 
 Result<std::optional<LoadedPolicy>> FindPolicy(store::StoreTx& tx, const std::string& account,

@@ -3,12 +3,14 @@
 // that checks and writes of one operation stay atomic.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "base/result.h"
 #include "iam/records.h"
+#include "iam/service_context.h"
 #include "store/store.h"
 
 namespace irsa::iam {
@@ -16,6 +18,7 @@ namespace irsa::iam {
 std::string RoleArn(const std::string& account, const std::string& path, const std::string& name);
 std::string PolicyArn(const std::string& account, const std::string& path, const std::string& name);
 std::string OidcProviderArn(const std::string& account, const std::string& url);
+std::string GroupArn(const std::string& account, const std::string& path, const std::string& name);
 
 store::Row RoleRow(const std::string& account, const RoleRecord& role);
 store::Row PolicyRow(const std::string& account, const PolicyRecord& policy);
@@ -30,6 +33,7 @@ Error NoSuchRole(const std::string& name);       // "The role with name <n> cann
 Error NoSuchUserError(const std::string& name);  // "The user with name <n> cannot be found."
 Error NoSuchPolicy(const std::string& arn);      // "Policy <arn> was not found."
 Error InvalidArn(const std::string& arn);        // InvalidInput "ARN <arn> is not valid."
+Error NoSuchGroup(const std::string& name);      // "The group with name <n> cannot be found."
 
 struct LoadedRole {
   store::Row row;
@@ -50,6 +54,28 @@ Result<LoadedRole> LoadRole(store::StoreTx& tx, const std::string& account,
                             const std::string& name);
 Result<LoadedUser> LoadUser(store::StoreTx& tx, const std::string& account,
                             const std::string& name);
+struct LoadedGroup {
+  store::Row row;
+  GroupRecord record;
+};
+Result<LoadedGroup> LoadGroup(store::StoreTx& tx, const std::string& account,
+                              const std::string& name);
+store::Row UserRow(const std::string& account, const UserRecord& user);
+store::Row GroupRow(const std::string& account, const GroupRecord& group);
+
+// One page of the rows `query` selects (its after_key and limit are set here from `marker` and
+// `max_items`, 0 meaning 100), ordered by key, with an opaque marker when truncated. Rows that
+// `keep` rejects are skipped without counting (nullptr keeps every row).
+Result<ListPage<store::Row>> ListRowPage(store::StoreTx& tx, store::ListQuery query,
+                                         const std::string& marker, int max_items,
+                                         bool (*keep)(const store::Row&) = nullptr);
+// Every row `query` selects (no paging; for small per-entity sets).
+Result<std::vector<store::Row>> ListAllRows(store::StoreTx& tx, store::ListQuery query);
+// Moves every (account, kind, old_parent, *) row under `new_parent`, passing each moved row to
+// `rewrite` first (to update names kept in the body); used by renames.
+Status MoveChildren(store::StoreTx& tx, const std::string& account, const char* kind,
+                    const std::string& old_parent, const std::string& new_parent,
+                    const std::function<Status(store::Row&)>& rewrite = nullptr);
 // The managed policy `arn` as visible from `account` (its own policies and AWS-managed ones).
 // InvalidInput if `arn` is not a policy ARN; nullopt if no such policy is visible.
 Result<std::optional<LoadedPolicy>> FindPolicy(store::StoreTx& tx, const std::string& account,

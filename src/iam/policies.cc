@@ -67,6 +67,9 @@ Result<PolicyInfo> MakeInfo(store::StoreTx& tx, const std::string& account,
   PolicyInfo info;
   IRSA_TRY(info.attachment_count,
            CountByRef(tx, account, kind::kRoleAttachment, kind::kUserAttachment, policy.arn));
+  IRSA_TRY(int64_t groups,
+           tx.Count({.account = account, .kind = kind::kGroupAttachment, .ref = policy.arn}));
+  info.attachment_count += groups;
   IRSA_TRY(info.boundary_usage_count,
            CountByRef(tx, account, kind::kRoleBoundary, kind::kUserBoundary, policy.arn));
   info.aws_managed = policy_account == kAwsManagedAccount;

@@ -21,7 +21,7 @@ namespace irsa::iam {
 // A policy as returned by Create/Get/ListPolicies.
 struct PolicyInfo {
   PolicyRecord policy;
-  int64_t attachment_count = 0;      // roles + users in the caller's account
+  int64_t attachment_count = 0;      // roles + users + groups in the caller's account
   int64_t boundary_usage_count = 0;  // roles + users using it as permissions boundary
   bool is_attachable = true;
   bool aws_managed = false;

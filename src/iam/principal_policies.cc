@@ -2,21 +2,25 @@
 
 #include "base/arn.h"
 #include "base/strings.h"
+#include "iam/groups.h"
 #include "iam/lookup.h"
 
 namespace irsa::iam {
 namespace {
 
-// Appends inline (kind_inline) and attached (kind_attach) policies of the entity `key`.
+// Appends inline (kind_inline) and attached (kind_attach) policies of the entity `key`; `group`
+// names the group they come from (empty for the principal's own).
 Status GatherIdentity(store::StoreTx& tx, const std::string& account, const std::string& key,
-                      const char* kind_inline, const char* kind_attach, PrincipalPolicies& out) {
+                      const char* kind_inline, const char* kind_attach, PrincipalPolicies& out,
+                      const std::string& group = "") {
   store::ListQuery inline_query{.account = account, .kind = kind_inline, .parent = key};
   inline_query.limit = 100000;
   IRSA_TRY(store::Page inline_rows, tx.List(inline_query));
   for (const auto& row : inline_rows.rows) {
     IRSA_TRY(InlinePolicyRecord record, InlinePolicyFromBody(row.body));
     out.identity.push_back(
-        {PolicySourceType::kInline, record.name, record.name, "", std::move(record.document)});
+        {group.empty() ? PolicySourceType::kInline : PolicySourceType::kGroupInline, record.name,
+         group, record.name, "", std::move(record.document)});
   }
   store::ListQuery attach_query{.account = account, .kind = kind_attach, .parent = key};
   attach_query.limit = 100000;
@@ -30,7 +34,7 @@ Status GatherIdentity(store::StoreTx& tx, const std::string& account, const std:
     IRSA_TRY(PolicyVersionRecord v, PolicyVersionFromBody(version->body));
     out.identity.push_back(
         {policy->aws_managed() ? PolicySourceType::kAwsManaged : PolicySourceType::kManaged,
-         policy->record.arn, policy->record.name, v.version_id, std::move(v.document)});
+         policy->record.arn, group, policy->record.name, v.version_id, std::move(v.document)});
   }
   return OkStatus();
 }
@@ -45,7 +49,7 @@ Result<std::optional<GatheredPolicy>> GatherBoundary(store::StoreTx& tx, const s
   if (!version) return errors::ServiceFailure("default policy version is missing");
   IRSA_TRY(PolicyVersionRecord v, PolicyVersionFromBody(version->body));
   return std::optional<GatheredPolicy>(GatheredPolicy{PolicySourceType::kBoundary,
-                                                      policy->record.arn, policy->record.name,
+                                                      policy->record.arn, "", policy->record.name,
                                                       v.version_id, std::move(v.document)});
 }
 
@@ -63,8 +67,9 @@ Result<PrincipalPolicies> GatherRolePolicies(const ServiceContext& ctx, const st
     out.path = role.record.path;
     out.max_session_duration = role.record.max_session_duration;
     out.tags = role.record.tags;
-    out.trust = GatheredPolicy{PolicySourceType::kTrust, role.record.arn, role.record.name, "",
-                               role.record.assume_role_policy};
+    out.trust =
+        GatheredPolicy{PolicySourceType::kTrust,      role.record.arn, "", role.record.name, "",
+                       role.record.assume_role_policy};
     IRSA_RETURN_IF_ERROR(GatherIdentity(tx, account, role.row.id.key, kind::kRolePolicy,
                                         kind::kRoleAttachment, out));
     IRSA_TRY(out.boundary, GatherBoundary(tx, account, role.record.permissions_boundary_arn));
@@ -85,6 +90,12 @@ Result<PrincipalPolicies> GatherUserPolicies(const ServiceContext& ctx, const st
     out.tags = user.record.tags;
     IRSA_RETURN_IF_ERROR(GatherIdentity(tx, account, user.row.id.key, kind::kUserPolicy,
                                         kind::kUserAttachment, out));
+    IRSA_TRY(std::vector<GroupRecord> groups, GroupsOfUser(tx, account, user.row.id.key));
+    for (const GroupRecord& group : groups) {
+      out.groups.push_back(group.name);
+      IRSA_RETURN_IF_ERROR(GatherIdentity(tx, account, AsciiLower(group.name), kind::kGroupPolicy,
+                                          kind::kGroupAttachment, out, group.name));
+    }
     IRSA_TRY(out.boundary, GatherBoundary(tx, account, user.record.permissions_boundary_arn));
     return OkStatus();
   }));
@@ -118,6 +129,8 @@ std::string GatheredPolicyName(const GatheredPolicy& policy) {
       return "trust:" + policy.id;
     case PolicySourceType::kInline:
       return "inline:" + policy.id;
+    case PolicySourceType::kGroupInline:
+      return "group:" + policy.group + ":inline:" + policy.id;
     default:
       return policy.id;
   }

@@ -1,6 +1,7 @@
 // Gathering everything that governs a principal, for authorization (authz, STS) and
 // simulation: a role's trust policy, the default versions of its attached managed policies,
-// its inline policies and its permissions boundary; the same (without trust) for a user.
+// its inline policies and its permissions boundary; the same (without trust) for a user, whose
+// identity policies also include those of every group it belongs to.
 // One Read transaction per call, so the set is a consistent snapshot.
 #pragma once
 
@@ -16,17 +17,19 @@
 namespace irsa::iam {
 
 enum class PolicySourceType {
-  kTrust,       // role trust policy
-  kInline,      // role or user inline policy
-  kManaged,     // customer managed policy (default version)
-  kAwsManaged,  // AWS-managed policy (default version)
-  kBoundary,    // permissions boundary (a managed policy's default version)
+  kTrust,        // role trust policy
+  kInline,       // role or user inline policy
+  kGroupInline,  // inline policy of one of a user's groups
+  kManaged,      // customer managed policy (default version)
+  kAwsManaged,   // AWS-managed policy (default version)
+  kBoundary,     // permissions boundary (a managed policy's default version)
 };
 
 struct GatheredPolicy {
   PolicySourceType type = PolicySourceType::kInline;
   // Trust: the role ARN; inline: the policy name; managed/boundary: the policy ARN.
   std::string id;
+  std::string group;       // the group it comes from (group inline and group-attached policies)
   std::string name;        // inline or managed policy name; role name for trust
   std::string version_id;  // managed/boundary: the default version id
   std::string document;    // exactly as stored
@@ -41,7 +44,10 @@ struct PrincipalPolicies {
   int64_t max_session_duration = 3600;  // roles
   std::vector<Tag> tags;
   std::optional<GatheredPolicy> trust;   // roles only
-  std::vector<GatheredPolicy> identity;  // inline then attached (attachment order)
+  // Inline then attached (attachment order); for users then each group's inline and attached
+  // policies, groups by lower-cased name.
+  std::vector<GatheredPolicy> identity;
+  std::vector<std::string> groups;  // users: the names of their groups
   std::optional<GatheredPolicy> boundary;
 };
 
@@ -64,7 +70,8 @@ struct CompiledPrincipalPolicies {
   policy::CompiledPolicyPtr boundary;  // null if none
 };
 Result<CompiledPrincipalPolicies> CompilePrincipalPolicies(const PrincipalPolicies& policies);
-// The trace name of a gathered policy: "trust:<role arn>", "inline:<name>", the policy ARN.
+// The trace name of a gathered policy: "trust:<role arn>", "inline:<name>",
+// "group:<group>:inline:<name>", the policy ARN.
 std::string GatheredPolicyName(const GatheredPolicy& policy);
 
 }  // namespace irsa::iam

@@ -30,6 +30,20 @@ constexpr QuotaField kQuotaFields[] = {
     {"ClientIdsPerOpenIdConnectProvider", &Quotas::client_ids_per_oidc_provider},
     {"ThumbprintsPerOpenIdConnectProvider", &Quotas::thumbprints_per_oidc_provider},
     {"TagsPerResource", &Quotas::tags_per_resource},
+    {"GroupsPerAccount", &Quotas::groups_per_account},
+    {"GroupsPerUser", &Quotas::groups_per_user},
+    {"PoliciesPerGroup", &Quotas::attached_policies_per_group},
+    {"GroupPolicySize", &Quotas::group_inline_policy_size},
+    {"InstanceProfilesPerAccount", &Quotas::instance_profiles_per_account},
+    {"RolesPerInstanceProfile", &Quotas::roles_per_instance_profile},
+    {"MFADevicesPerUser", &Quotas::mfa_devices_per_user},
+    {"SSHPublicKeysPerUser", &Quotas::ssh_public_keys_per_user},
+    {"SigningCertificatesPerUser", &Quotas::signing_certificates_per_user},
+    {"ServerCertificatesPerAccount", &Quotas::server_certificates_per_account},
+    {"SAMLProvidersPerAccount", &Quotas::saml_providers_per_account},
+    {"ServiceSpecificCredentialsPerUserPerService",
+     &Quotas::service_credentials_per_user_per_service},
+    {"AccountAliasesPerAccount", &Quotas::aliases_per_account},
 };
 
 }  // namespace

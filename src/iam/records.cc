@@ -198,4 +198,23 @@ Result<OidcProviderRecord> OidcProviderFromBody(const std::string& body) {
   return r;
 }
 
+std::string ToBody(const GroupRecord& r) {
+  return Serialize({{"name", r.name},
+                    {"id", r.id},
+                    {"path", r.path},
+                    {"arn", r.arn},
+                    {"created", TimeToJson(r.created)}});
+}
+
+Result<GroupRecord> GroupFromBody(const std::string& body) {
+  IRSA_TRY(json::object o, store::ParseStoredObject(body, "group"));
+  GroupRecord r;
+  r.name = store::JsonString(o, "name");
+  r.id = store::JsonString(o, "id");
+  r.path = store::JsonString(o, "path");
+  r.arn = store::JsonString(o, "arn");
+  r.created = TimeFromJson(o.if_contains("created"));
+  return r;
+}
+
 }  // namespace irsa::iam

@@ -14,6 +14,13 @@
 //   oidc_provider     ""                url sans https://     ""           ""
 //   role_boundary     lower(role)       policy arn            policy arn   ""      (boundary use)
 //   user_boundary     lower(user)       policy arn            policy arn   ""      (boundary use)
+//   group             ""                lower(name)           ""           path
+//   group_member      lower(group)      lower(user)           lower(user)  ""
+//   group_attachment  lower(group)      policy arn            policy arn   ""
+//   group_policy      lower(group)      policy name           ""           ""      (inline)
+//
+// The other IAM families (login profiles, MFA devices, instance profiles, certificates, …) keep
+// their records next to their operations (e.g. iam/instance_profiles.h) and list their rows there.
 //
 // AWS-managed policies and their versions live under account "aws" (kAwsManagedAccount).
 // role_boundary/user_boundary rows (body: AttachmentRecord) mirror the entity's permissions
@@ -48,6 +55,16 @@ inline constexpr const char* kUserPolicy = "user_policy";
 inline constexpr const char* kOidcProvider = "oidc_provider";
 inline constexpr const char* kRoleBoundary = "role_boundary";
 inline constexpr const char* kUserBoundary = "user_boundary";
+inline constexpr const char* kGroup = "group";
+inline constexpr const char* kGroupMember = "group_member";
+inline constexpr const char* kGroupAttachment = "group_attachment";
+inline constexpr const char* kGroupPolicy = "group_policy";
+// Per-user credentials (parent = lower(user); bodies name the user in a "user" field).
+inline constexpr const char* kLoginProfile = "login_profile";            // key "login"
+inline constexpr const char* kMfaAssignment = "mfa_assignment";          // key = serial number
+inline constexpr const char* kSshPublicKey = "ssh_public_key";           // key = APKA… id
+inline constexpr const char* kSigningCertificate = "signing_cert";       // key = certificate id
+inline constexpr const char* kServiceCredential = "service_credential";  // key = ACCA… id
 }  // namespace kind
 
 // The pseudo-account owning AWS-managed policies (arn:aws:iam::aws:policy/...).
@@ -75,6 +92,14 @@ struct UserRecord {
 };
 
 enum class AccessKeyStatus { kActive, kInactive };
+
+struct GroupRecord {
+  std::string name;
+  std::string id;  // AGPA…
+  std::string path = "/";
+  std::string arn;
+  SystemTime created{};
+};
 
 struct AccessKeyRecord {
   std::string id;         // AKIA…
@@ -148,6 +173,7 @@ std::string ToBody(const PolicyVersionRecord& r);
 std::string ToBody(const AttachmentRecord& r);
 std::string ToBody(const InlinePolicyRecord& r);
 std::string ToBody(const OidcProviderRecord& r);
+std::string ToBody(const GroupRecord& r);
 
 Result<AccountRecord> AccountFromBody(const std::string& body);
 Result<UserRecord> UserFromBody(const std::string& body);
@@ -158,5 +184,6 @@ Result<PolicyVersionRecord> PolicyVersionFromBody(const std::string& body);
 Result<AttachmentRecord> AttachmentFromBody(const std::string& body);
 Result<InlinePolicyRecord> InlinePolicyFromBody(const std::string& body);
 Result<OidcProviderRecord> OidcProviderFromBody(const std::string& body);
+Result<GroupRecord> GroupFromBody(const std::string& body);
 
 }  // namespace irsa::iam

@@ -3,6 +3,7 @@
 #include "base/ids.h"
 #include "base/strings.h"
 #include "iam/documents.h"
+#include "iam/instance_profiles.h"
 #include "iam/lookup.h"
 #include "iam/tags.h"
 #include "iam/validation.h"
@@ -28,6 +29,16 @@ Result<policy::CompiledPolicyPtr> CheckTrust(const ServiceContext& ctx,
 }
 
 }  // namespace
+
+bool IsServiceLinkedRole(const RoleRecord& role) {
+  return role.path.starts_with("/aws-service-role/");
+}
+
+Status CheckRoleModifiable(const RoleRecord& role) {
+  if (!IsServiceLinkedRole(role)) return OkStatus();
+  return errors::UnmodifiableEntity("Cannot perform the operation on the protected role '" +
+                                    role.name + "' - this role is only modifiable by AWS");
+}
 
 Result<RoleResult> CreateRole(const ServiceContext& ctx, const std::string& account,
                               const CreateRoleInput& input) {
@@ -123,6 +134,7 @@ Result<std::vector<policy::LintWarning>> UpdateAssumeRolePolicy(const ServiceCon
   IRSA_TRY(policy::CompiledPolicyPtr trust, CheckTrust(ctx, document));
   IRSA_RETURN_IF_ERROR(ctx.store.Write([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedRole loaded, LoadRole(tx, account, name));
+    IRSA_RETURN_IF_ERROR(CheckRoleModifiable(loaded.record));
     IRSA_RETURN_IF_ERROR(CheckTrustPrincipals(tx, account, *trust));
     loaded.record.assume_role_policy = document;
     return tx.Upsert(RoleRow(account, loaded.record));
@@ -133,7 +145,13 @@ Result<std::vector<policy::LintWarning>> UpdateAssumeRolePolicy(const ServiceCon
 Status DeleteRole(const ServiceContext& ctx, const std::string& account, const std::string& name) {
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedRole loaded, LoadRole(tx, account, name));
+    IRSA_RETURN_IF_ERROR(CheckRoleModifiable(loaded.record));
     const std::string& key = loaded.row.id.key;
+    IRSA_TRY(int64_t profiles, CountInstanceProfilesOfRole(tx, account, key));
+    if (profiles > 0) {
+      return errors::DeleteConflict(
+          "Cannot delete entity, must remove roles from instance profile first.");
+    }
     IRSA_TRY(int64_t attached,
              tx.Count({.account = account, .kind = kind::kRoleAttachment, .parent = key}));
     if (attached > 0) {
@@ -208,6 +226,7 @@ Status PutRolePermissionsBoundary(const ServiceContext& ctx, const std::string& 
                                   const std::string& name, const std::string& policy_arn) {
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedRole loaded, LoadRole(tx, account, name));
+    IRSA_RETURN_IF_ERROR(CheckRoleModifiable(loaded.record));
     IRSA_RETURN_IF_ERROR(CheckBoundaryPolicy(tx, account, policy_arn));
     IRSA_RETURN_IF_ERROR(WriteBoundaryRow(tx, account, kind::kRoleBoundary, loaded.record.name,
                                           loaded.record.permissions_boundary_arn, policy_arn));
@@ -220,6 +239,7 @@ Status DeleteRolePermissionsBoundary(const ServiceContext& ctx, const std::strin
                                      const std::string& name) {
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedRole loaded, LoadRole(tx, account, name));
+    IRSA_RETURN_IF_ERROR(CheckRoleModifiable(loaded.record));
     if (loaded.record.permissions_boundary_arn.empty()) return OkStatus();
     IRSA_RETURN_IF_ERROR(WriteBoundaryRow(tx, account, kind::kRoleBoundary, loaded.record.name,
                                           loaded.record.permissions_boundary_arn, ""));

@@ -59,7 +59,8 @@ Result<std::vector<policy::LintWarning>> UpdateAssumeRolePolicy(const ServiceCon
                                                                 const std::string& name,
                                                                 const std::string& document);
 // DeleteConflict "Cannot delete entity, must detach all policies first." (managed attached) /
-// "Cannot delete entity, must delete policies first." (inline). Removes the boundary usage.
+// "Cannot delete entity, must delete policies first." (inline) / "Cannot delete entity, must
+// remove roles from instance profile first.". Removes the boundary usage.
 Status DeleteRole(const ServiceContext& ctx, const std::string& account, const std::string& name);
 // Ordered by lower-cased name. ListRoles omits nothing from the record; the adapter drops
 // PermissionsBoundary, RoleLastUsed and Tags as AWS does.
@@ -74,6 +75,13 @@ Status UntagRole(const ServiceContext& ctx, const std::string& account, const st
 Result<ListPage<Tag>> ListRoleTags(const ServiceContext& ctx, const std::string& account,
                                    const std::string& name, const std::string& marker,
                                    int max_items);
+
+// Service-linked roles (path /aws-service-role/…) are changed only by the service: trust policy,
+// deletion (except through DeleteServiceLinkedRole), policies and boundary are refused with
+// UnmodifiableEntity "Cannot perform the operation on the protected role '<name>' - this role is
+// only modifiable by AWS".
+bool IsServiceLinkedRole(const RoleRecord& role);
+Status CheckRoleModifiable(const RoleRecord& role);
 
 // Sets or replaces the boundary (an existing managed policy ARN).
 Status PutRolePermissionsBoundary(const ServiceContext& ctx, const std::string& account,

@@ -30,13 +30,30 @@ struct Quotas {
   int64_t client_ids_per_oidc_provider = 100;
   int64_t thumbprints_per_oidc_provider = 5;
   int64_t tags_per_resource = 50;
+  int64_t groups_per_account = 300;
+  int64_t groups_per_user = 10;
+  int64_t attached_policies_per_group = 10;  // PoliciesPerGroup
+  int64_t group_inline_policy_size = 5120;   // aggregate per group
+  int64_t instance_profiles_per_account = 1000;
+  int64_t roles_per_instance_profile = 1;
+  int64_t mfa_devices_per_user = 8;
+  int64_t ssh_public_keys_per_user = 5;
+  int64_t signing_certificates_per_user = 2;
+  int64_t server_certificates_per_account = 20;
+  int64_t saml_providers_per_account = 100;
+  int64_t service_credentials_per_user_per_service = 2;
+  int64_t aliases_per_account = 1;
 };
 
 // Sets the quota named as AWS names it in LimitExceeded messages and Service Quotas:
 // AccessKeysPerUser, UsersPerAccount, RolesPerAccount, PoliciesPerAccount, ACLSizePerRole,
 // PolicySize, RolePolicySize, UserPolicySize, PoliciesPerRole, PoliciesPerUser,
 // VersionsPerPolicy, OpenIdConnectProvidersPerAccount, ClientIdsPerOpenIdConnectProvider,
-// ThumbprintsPerOpenIdConnectProvider, TagsPerResource (case-insensitive).
+// ThumbprintsPerOpenIdConnectProvider, TagsPerResource, GroupsPerAccount, GroupsPerUser,
+// PoliciesPerGroup, GroupPolicySize, InstanceProfilesPerAccount, RolesPerInstanceProfile,
+// MFADevicesPerUser, SSHPublicKeysPerUser, SigningCertificatesPerUser,
+// ServerCertificatesPerAccount, SAMLProvidersPerAccount,
+// ServiceSpecificCredentialsPerUserPerService, AccountAliasesPerAccount (case-insensitive).
 // InvalidParameterValue for an unknown name or a value below 1 (or above 10^9).
 Status SetQuota(Quotas& quotas, std::string_view name, int64_t value);
 // "Name=Value" (as given to `irsa serve --quota`), parsed and applied with SetQuota.

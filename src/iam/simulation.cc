@@ -445,9 +445,10 @@ Result<SimulationPage> SimulatePrincipalPolicy(const ServiceContext& ctx,
   IRSA_TRY(PrincipalPolicies gathered, GatherPrincipalPolicies(ctx, account, policy_source_arn));
   Simulation sim;
   for (const GatheredPolicy& g : gathered.identity) {
-    std::string type = g.type == PolicySourceType::kInline       ? InlineType(gathered.is_role)
-                       : g.type == PolicySourceType::kAwsManaged ? "aws-managed"
-                                                                 : "user-managed";
+    std::string type = g.type == PolicySourceType::kInline        ? InlineType(gathered.is_role)
+                       : g.type == PolicySourceType::kGroupInline ? "group"
+                       : g.type == PolicySourceType::kAwsManaged  ? "aws-managed"
+                                                                  : "user-managed";
     auto compiled = CompileInput(g.document, policy::PolicyKind::kIdentity, g.name, type);
     if (!compiled) {
       return errors::ServiceFailure("stored policy " + g.name +

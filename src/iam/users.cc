@@ -1,24 +1,21 @@
 #include "iam/users.h"
 
+#include <boost/json.hpp>
 #include "base/arn.h"
 #include "base/ids.h"
 #include "base/strings.h"
+
+#include "iam/groups.h"
 #include "iam/lookup.h"
+#include "iam/mfa.h"
 #include "iam/tags.h"
+#include "iam/validation.h"
 
 namespace irsa::iam {
 namespace {
 
 Error NoSuchUser(const std::string& name) {
   return errors::NoSuchEntity("The user with name " + name + " cannot be found.");
-}
-
-store::Row UserRow(const std::string& account, const UserRecord& user) {
-  store::Row row;
-  row.id = {account, kind::kUser, "", AsciiLower(user.name)};
-  row.path = user.path;
-  row.body = ToBody(user);
-  return row;
 }
 
 }  // namespace
@@ -94,23 +91,63 @@ Result<ListPage<UserRecord>> ListUsers(const ServiceContext& ctx, const std::str
   return out;
 }
 
+namespace {
+
+// What a user must be rid of before it can be deleted, in the order AWS checks, with its message.
+struct UserDependent {
+  const char* kind;
+  const char* message;
+};
+constexpr UserDependent kUserDependents[] = {
+    {kind::kAccessKey, "Cannot delete entity, must delete access keys first."},
+    {kind::kLoginProfile, "Cannot delete entity, must delete login profile first."},
+    {kind::kMfaAssignment, "Cannot delete entity, must delete MFA device first."},
+    {kind::kSigningCertificate, "Cannot delete entity, must delete signing certificates first."},
+    {kind::kSshPublicKey, "Cannot delete entity, must delete SSH public keys first."},
+    {kind::kServiceCredential,
+     "Cannot delete entity, must delete service specific credentials first."},
+    {kind::kUserAttachment, "Cannot delete entity, must detach all policies first."},
+    {kind::kUserPolicy, "Cannot delete entity, must delete policies first."},
+};
+
+// Kinds whose rows hang under the user's key and move with a rename.
+constexpr const char* kUserChildKinds[] = {
+    kind::kAccessKey,    kind::kUserAttachment,     kind::kUserPolicy,
+    kind::kUserBoundary, kind::kLoginProfile,       kind::kMfaAssignment,
+    kind::kSshPublicKey, kind::kSigningCertificate, kind::kServiceCredential,
+};
+
+// Rewrites the "user" field of a moved row's body, if it has one.
+Status RenameUserField(store::Row& row, const std::string& new_name) {
+  boost::json::error_code ec;
+  boost::json::value body = boost::json::parse(row.body, ec);
+  if (ec || !body.is_object()) return OkStatus();
+  if (body.as_object().contains("user")) {
+    body.as_object()["user"] = new_name;
+    row.body = boost::json::serialize(body);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Status DeleteUser(const ServiceContext& ctx, const std::string& account, const std::string& name) {
   const std::string key = AsciiLower(name);
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(auto row, tx.Get({account, kind::kUser, "", key}));
     if (!row) return NoSuchUser(name);
-    IRSA_TRY(int64_t keys, tx.Count({.account = account, .kind = kind::kAccessKey, .parent = key}));
-    if (keys > 0)
-      return errors::DeleteConflict("Cannot delete entity, must delete access keys first.");
-    IRSA_TRY(int64_t attached,
-             tx.Count({.account = account, .kind = kind::kUserAttachment, .parent = key}));
-    if (attached > 0) {
-      return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
-    }
-    IRSA_TRY(int64_t inline_policies,
-             tx.Count({.account = account, .kind = kind::kUserPolicy, .parent = key}));
-    if (inline_policies > 0) {
-      return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
+    for (const UserDependent& dependent : kUserDependents) {
+      IRSA_TRY(int64_t count,
+               tx.Count({.account = account, .kind = dependent.kind, .parent = key}));
+      if (count > 0) return errors::DeleteConflict(dependent.message);
+      if (std::string_view(dependent.kind) == kind::kAccessKey) {
+        IRSA_TRY(int64_t groups,
+                 tx.Count({.account = account, .kind = kind::kGroupMember, .ref = key}));
+        if (groups > 0) {
+          return errors::DeleteConflict(
+              "Cannot delete entity, must remove user from all groups first.");
+        }
+      }
     }
     IRSA_TRY(int64_t boundaries, tx.DeleteChildren(account, kind::kUserBoundary, key));
     (void)boundaries;
@@ -118,6 +155,42 @@ Status DeleteUser(const ServiceContext& ctx, const std::string& account, const s
     (void)deleted;
     return OkStatus();
   });
+}
+
+Result<UserRecord> UpdateUser(const ServiceContext& ctx, const std::string& account,
+                              const std::string& name, const std::optional<std::string>& new_name,
+                              const std::optional<std::string>& new_path) {
+  IRSA_RETURN_IF_ERROR(ValidateName(name, "userName", 128));
+  if (new_name) IRSA_RETURN_IF_ERROR(ValidateName(*new_name, "newUserName", 64));
+  if (new_path) IRSA_RETURN_IF_ERROR(ValidatePath(*new_path, "newPath"));
+  UserRecord user;
+  IRSA_RETURN_IF_ERROR(ctx.store.Write([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(LoadedUser loaded, LoadUser(tx, account, name));
+    user = loaded.record;
+    if (new_name) user.name = *new_name;
+    if (new_path) user.path = *new_path;
+    user.arn = UserArn(account, user.path, user.name);
+    const std::string old_key = loaded.row.id.key;
+    const std::string new_key = AsciiLower(user.name);
+    if (new_key != old_key) {
+      IRSA_TRY(auto clash, tx.Get({account, kind::kUser, "", new_key}));
+      if (clash) {
+        return errors::EntityAlreadyExists("User with name " + user.name + " already exists.");
+      }
+      IRSA_TRY(bool deleted, tx.Delete(loaded.row.id));
+      (void)deleted;
+    }
+    IRSA_RETURN_IF_ERROR(tx.Upsert(UserRow(account, user)));
+    if (new_key == old_key && user.name == loaded.record.name) return OkStatus();
+    for (const char* child : kUserChildKinds) {
+      IRSA_RETURN_IF_ERROR(
+          MoveChildren(tx, account, child, old_key, new_key,
+                       [&](store::Row& row) -> Status { return RenameUserField(row, user.name); }));
+    }
+    IRSA_RETURN_IF_ERROR(RenameGroupMember(tx, account, old_key, user));
+    return RenameMfaDeviceUser(tx, account, new_key, user.name);
+  }));
+  return user;
 }
 
 Status PutUserPermissionsBoundary(const ServiceContext& ctx, const std::string& account,

@@ -1,8 +1,9 @@
-// IAM users: CreateUser, GetUser, ListUsers, DeleteUser.
+// IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser, boundaries and tags.
 // Names are unique per account case-insensitively. All functions are thread-safe (the store
 // serialises writes) and return AWS error codes and messages.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "base/result.h"
@@ -28,8 +29,16 @@ Result<UserRecord> GetUser(const ServiceContext& ctx, const std::string& account
 Result<ListPage<UserRecord>> ListUsers(const ServiceContext& ctx, const std::string& account,
                                        const std::string& path_prefix, const std::string& marker,
                                        int max_items);
-// DeleteConflict while the user has access keys, attached or inline policies.
+// DeleteConflict while the user has access keys, group memberships, a login profile, MFA
+// devices, signing certificates, SSH public keys, service-specific credentials, attached or
+// inline policies ("Cannot delete entity, must … first.").
 Status DeleteUser(const ServiceContext& ctx, const std::string& account, const std::string& name);
+// Renames and/or moves the user; every reference follows (access keys, policies, boundary,
+// group memberships, login profile, MFA devices, SSH keys, certificates, service credentials).
+// EntityAlreadyExists "User with name <n> already exists." for a taken new name.
+Result<UserRecord> UpdateUser(const ServiceContext& ctx, const std::string& account,
+                              const std::string& name, const std::optional<std::string>& new_name,
+                              const std::optional<std::string>& new_path);
 
 // Sets or replaces the user's permissions boundary (an existing managed policy ARN; NoSuchEntity
 // "Scope ARN: <arn> does not exist or is not attachable." otherwise).

@@ -26,6 +26,8 @@ void CheckRoleName(Validator& v, std::string_view name);
 Result<std::string> ReadPolicyArn(const QueryCall& call);
 // Required RoleName (roleNameType).
 Result<std::string> ReadRoleName(const QueryCall& call);
+// Required GroupName (groupNameType, 1-128).
+Result<std::string> ReadGroupName(const QueryCall& call);
 // Required UserName: userNameType (1-64) or existingUserNameType (1-128), as the action's model
 // says.
 Result<std::string> ReadUserName(const QueryCall& call, size_t max_length);
@@ -34,8 +36,17 @@ Result<std::string> ReadUserName(const QueryCall& call, size_t max_length);
 // policy may name the path); "" as the user name means the account's root user.
 std::string RoleResource(const QueryCall& call, const std::string& role_name);
 std::string UserResource(const QueryCall& call, const std::string& user_name);
+std::string GroupResource(const QueryCall& call, const std::string& group_name);
 
-// Attach/Detach/ListAttached{Role,User}Policies and Put/Get/List/Delete{Role,User}Policy.
+// Attach/Detach/ListAttached{Role,User,Group}Policies and
+// Put/Get/List/Delete{Role,User,Group}Policy.
 void RegisterIamPrincipalPolicyActions(QueryActionTable& iam);
+
+// Every IAM family beyond users, roles, policies, OIDC providers and simulation (groups, login
+// profiles, MFA, instance profiles, certificates, account reports, …): router.cc registers them
+// with this one call (iam_surface_actions.cc).
+void RegisterIamSurfaceActions(QueryActionTable& iam);
+void RegisterIamGroupActions(QueryActionTable& iam);
+void RegisterIamInstanceProfileActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

@@ -1,5 +1,6 @@
-// Managed-policy attachments and inline policies of roles and users over the Query protocol (wire
-// spec §3.6). The seven actions are the same for both kinds of principal but for the parameter
+// Managed-policy attachments and inline policies of roles, users and groups over the Query
+// protocol (wire spec §3.6). The seven actions are the same for each kind of principal but for the
+// parameter
 // and element names, the name's length limits, the resource ARN and the iam:: functions: each is
 // written once, over a PrincipalKind.
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "base/arn.h"
 #include "iam/attachments.h"
+#include "iam/groups.h"
 #include "iam/inline_policies.h"
 #include "iam/lookup.h"
 #include "iam/roles.h"
@@ -52,6 +54,24 @@ Result<std::string> ReadUserName(const QueryCall& call, size_t max_length) {
   return std::string(name);
 }
 
+Result<std::string> ReadGroupName(const QueryCall& call) {
+  IRSA_TRY(std::string_view name, call.params.Require("GroupName"));
+  Validator v;
+  v.Length("GroupName", name, 1, 128).Pattern("GroupName", name, patterns::kNameChars);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  return std::string(name);
+}
+
+std::string GroupResource(const QueryCall& call, const std::string& group_name) {
+  std::string arn = iam::GroupArn(call.account(), "/", group_name);
+  (void)call.services.iam->store.Read([&](store::StoreTx& tx) -> Status {
+    auto group = iam::LoadGroup(tx, call.account(), group_name);
+    if (group.ok()) arn = group->record.arn;
+    return OkStatus();
+  });
+  return arn;
+}
+
 std::string RoleResource(const QueryCall& call, const std::string& role_name) {
   auto role = iam::GetRole(*call.services.iam, call.account(), role_name);
   if (role.ok()) return role->arn;
@@ -71,7 +91,8 @@ using Ctx = iam::ServiceContext;
 using Name = const std::string&;
 
 struct PrincipalKind {
-  std::string_view noun;  // "Role" | "User": action, parameter and element names
+  std::string_view noun;  // "Role" | "User" | "Group": action, parameter and element names
+  bool has_boundary;      // roles and users have permissions boundaries, groups do not
   Result<std::string> (*read_attachment_name)(const QueryCall&);
   Result<std::string> (*read_inline_name)(const QueryCall&);
   std::string (*resource)(const QueryCall&, const std::string&);
@@ -95,6 +116,7 @@ struct PrincipalKind {
 
 const PrincipalKind kRole = {
     "Role",
+    true,
     ReadRoleName,
     ReadRoleName,
     RoleResource,
@@ -109,6 +131,7 @@ const PrincipalKind kRole = {
 
 const PrincipalKind kUser = {
     "User",
+    true,
     [](const QueryCall& call) { return ReadUserName(call, 64); },   // userNameType
     [](const QueryCall& call) { return ReadUserName(call, 128); },  // existingUserNameType
     UserResource,
@@ -119,6 +142,21 @@ const PrincipalKind kUser = {
     iam::GetUserPolicy,
     iam::ListUserPolicies,
     iam::DeleteUserPolicy,
+};
+
+const PrincipalKind kGroup = {
+    "Group",
+    false,
+    ReadGroupName,
+    ReadGroupName,
+    GroupResource,
+    iam::AttachGroupPolicy,
+    iam::DetachGroupPolicy,
+    iam::ListAttachedGroupPolicies,
+    iam::PutGroupPolicy,
+    iam::GetGroupPolicy,
+    iam::ListGroupPolicies,
+    iam::DeleteGroupPolicy,
 };
 
 // <Noun>Name + PolicyArn (Attach/Detach<Noun>Policy).
@@ -223,6 +261,12 @@ void Register(QueryActionTable& iam, const PrincipalKind& kind, const ResourceSp
   using Handler = Result<HttpResponse> (*)(const PrincipalKind&, const QueryCall&);
   using namespace access;
   const std::string noun(kind.noun);
+  std::vector<KeySpec> attach_keys = {PolicyArnKey()};
+  std::vector<KeySpec> change_keys;
+  if (kind.has_boundary) {
+    attach_keys.push_back(ExistingBoundaryKey());
+    change_keys.push_back(ExistingBoundaryKey());
+  }
   struct Operation {
     std::string name;
     Handler handler;
@@ -230,19 +274,13 @@ void Register(QueryActionTable& iam, const PrincipalKind& kind, const ResourceSp
     std::vector<KeySpec> keys;
   };
   const Operation operations[] = {
-      {"Attach" + noun + "Policy",
-       AttachPolicy,
-       principal,
-       {PolicyArnKey(), ExistingBoundaryKey()}},
-      {"Detach" + noun + "Policy",
-       DetachPolicy,
-       principal,
-       {PolicyArnKey(), ExistingBoundaryKey()}},
+      {"Attach" + noun + "Policy", AttachPolicy, principal, attach_keys},
+      {"Detach" + noun + "Policy", DetachPolicy, principal, attach_keys},
       {"ListAttached" + noun + "Policies", ListAttachedPolicies, principal, {}},
-      {"Put" + noun + "Policy", PutPolicy, principal, {ExistingBoundaryKey()}},
+      {"Put" + noun + "Policy", PutPolicy, principal, change_keys},
       {"Get" + noun + "Policy", GetPolicy, principal, {}},
       {"List" + noun + "Policies", ListPolicies, principal, {}},
-      {"Delete" + noun + "Policy", DeletePolicy, principal, {ExistingBoundaryKey()}},
+      {"Delete" + noun + "Policy", DeletePolicy, principal, change_keys},
   };
   for (const Operation& op : operations) {
     const Handler handler = op.handler;
@@ -258,6 +296,7 @@ void Register(QueryActionTable& iam, const PrincipalKind& kind, const ResourceSp
 void RegisterIamPrincipalPolicyActions(QueryActionTable& iam) {
   Register(iam, kRole, access::Role());
   Register(iam, kUser, access::User());
+  Register(iam, kGroup, access::Group());
 }
 
 }  // namespace irsa::protocol

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "iam/lookup.h"
 #include "iam/roles.h"
+#include "iam/service_linked_roles.h"
 #include "protocol/iam_adapters.h"
 #include "protocol/iam_xml.h"
 #include "protocol/query_api.h"
@@ -192,6 +193,56 @@ Result<HttpResponse> DeleteRolePermissionsBoundary(const QueryCall& call) {
   return call.Empty();
 }
 
+Result<HttpResponse> CreateServiceLinkedRole(const QueryCall& call) {
+  IRSA_TRY(std::string_view service, call.params.Require("AWSServiceName"));
+  std::optional<std::string_view> description = call.params.Get("Description");
+  std::optional<std::string_view> suffix = call.params.Get("CustomSuffix");
+  Validator v;
+  v.Length("AWSServiceName", service, 1, 128)
+      .Pattern("AWSServiceName", service, patterns::kNameChars);
+  CheckDescription(v, description);
+  v.Length("CustomSuffix", suffix, 1, 64).Pattern("CustomSuffix", suffix, patterns::kNameChars);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  iam::CreateServiceLinkedRoleInput input;
+  input.service_name = std::string(service);
+  input.description = std::string(description.value_or(""));
+  input.custom_suffix = std::string(suffix.value_or(""));
+  IRSA_TRY(iam::RoleRecord role,
+           iam::CreateServiceLinkedRole(*call.services.iam, call.account(), input));
+  XmlWriter w = call.Writer();
+  WriteRole(w, role, RoleView::kCreate);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> DeleteServiceLinkedRole(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadRoleName(call));
+  IRSA_TRY(std::string task,
+           iam::DeleteServiceLinkedRole(*call.services.iam, call.account(), name));
+  XmlWriter w = call.Writer();
+  w.Element("DeletionTaskId", task);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> GetServiceLinkedRoleDeletionStatus(const QueryCall& call) {
+  IRSA_TRY(std::string_view task, call.params.Require("DeletionTaskId"));
+  Validator v;
+  v.Length("DeletionTaskId", task, 1, 1000);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(iam::DeletionStatus status, iam::GetServiceLinkedRoleDeletionStatus(
+                                           *call.services.iam, call.account(), std::string(task)));
+  XmlWriter w = call.Writer();
+  w.Element("Status", status.status);
+  if (status.reason) {
+    w.Open("Reason").Element("Reason", *status.reason);
+    w.Open("RoleUsageList");
+    for (const auto& usage : status.usage) {
+      w.Member().Element("Region", usage.region).StringList("Resources", usage.resources).Close();
+    }
+    w.Close().Close();
+  }
+  return w.Finish(call.http.request_id);
+}
+
 }  // namespace
 
 void RegisterIamRoleActions(QueryActionTable& iam) {
@@ -210,6 +261,11 @@ void RegisterIamRoleActions(QueryActionTable& iam) {
           {BoundaryParamKey()});
   Declare(iam, "iam", "DeleteRolePermissionsBoundary", DeleteRolePermissionsBoundary, Role(),
           {ExistingBoundaryKey()});
+  Declare(iam, "iam", "CreateServiceLinkedRole", CreateServiceLinkedRole, NewServiceLinkedRole(),
+          {AwsServiceNameKey()});
+  Declare(iam, "iam", "DeleteServiceLinkedRole", DeleteServiceLinkedRole, Role());
+  Declare(iam, "iam", "GetServiceLinkedRoleDeletionStatus", GetServiceLinkedRoleDeletionStatus,
+          DeletionTaskRole());
 }
 
 }  // namespace irsa::protocol

@@ -12,21 +12,6 @@ namespace {
 
 using iam::AccessKeyStatus;
 
-void WriteUser(XmlWriter& w, const iam::UserRecord& user, bool with_tags) {
-  w.Element("Path", user.path)
-      .Element("UserName", user.name)
-      .Element("UserId", user.id)
-      .Element("Arn", user.arn)
-      .Timestamp("CreateDate", user.created);
-  if (!user.permissions_boundary_arn.empty()) {
-    w.Open("PermissionsBoundary")
-        .Element("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
-        .Element("PermissionsBoundaryArn", user.permissions_boundary_arn)
-        .Close();
-  }
-  if (with_tags) WriteTags(w, user.tags);
-}
-
 // The user a user-scoped IAM action targets: the named one, or the caller when omitted.
 Result<std::string> TargetUserName(const QueryCall& call, size_t max_length) {
   std::optional<std::string_view> name = call.params.Get("UserName");
@@ -65,7 +50,7 @@ Result<HttpResponse> CreateUser(const QueryCall& call) {
   IRSA_TRY(iam::UserRecord user, iam::CreateUser(*call.services.iam, call.account(), input));
   XmlWriter w = call.Writer();
   w.Open("User");
-  WriteUser(w, user, true);
+  WriteUserMembers(w, user, UserView::kFull);
   w.Close();
   return w.Finish(call.http.request_id);
 }
@@ -85,7 +70,7 @@ Result<HttpResponse> GetUser(const QueryCall& call) {
   IRSA_TRY(iam::UserRecord user, iam::GetUser(*call.services.iam, call.account(), name));
   XmlWriter w = call.Writer();
   w.Open("User");
-  WriteUser(w, user, true);
+  WriteUserMembers(w, user, UserView::kFull);
   w.Close();
   return w.Finish(call.http.request_id);
 }
@@ -103,7 +88,7 @@ Result<HttpResponse> ListUsers(const QueryCall& call) {
   w.Open("Users");
   for (const auto& user : page.items) {
     w.Member();
-    WriteUser(w, user, false);
+    WriteUserMembers(w, user, UserView::kList);
     w.Close();
   }
   w.Close();
@@ -117,6 +102,69 @@ Result<HttpResponse> DeleteUser(const QueryCall& call) {
   v.Length("UserName", name, 1, 128).Pattern("UserName", name, patterns::kNameChars);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_RETURN_IF_ERROR(iam::DeleteUser(*call.services.iam, call.account(), std::string(name)));
+  return call.Empty();
+}
+
+Result<HttpResponse> UpdateUser(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 128));
+  std::optional<std::string_view> new_path = call.params.Get("NewPath");
+  std::optional<std::string_view> new_name = call.params.Get("NewUserName");
+  Validator v;
+  v.Length("NewPath", new_path, 1, 512).Pattern("NewPath", new_path, patterns::kPath);
+  v.Length("NewUserName", new_name, 1, 64).Pattern("NewUserName", new_name, patterns::kNameChars);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  auto owned = [](std::optional<std::string_view> value) {
+    return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+  };
+  IRSA_TRY(iam::UserRecord user, iam::UpdateUser(*call.services.iam, call.account(), name,
+                                                 owned(new_name), owned(new_path)));
+  (void)user;
+  return call.Empty();
+}
+
+Result<HttpResponse> TagUser(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 128));
+  Validator v;
+  v.NotNull("Tags", call.params.HasList("Tags"));
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(auto tags, ReadTags(call.params));
+  IRSA_RETURN_IF_ERROR(iam::TagUser(*call.services.iam, call.account(), name, tags));
+  return call.Empty();
+}
+
+Result<HttpResponse> UntagUser(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 128));
+  IRSA_TRY(auto keys, ReadTagKeys(call.params));
+  IRSA_RETURN_IF_ERROR(iam::UntagUser(*call.services.iam, call.account(), name, keys));
+  return call.Empty();
+}
+
+Result<HttpResponse> ListUserTags(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 128));
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_TRY(auto page, iam::ListUserTags(*call.services.iam, call.account(), name, paging.marker,
+                                        paging.max_items));
+  XmlWriter w = call.Writer();
+  WriteTagList(w, page.items);
+  WritePaging(w, page.truncated, page.marker);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> PutUserPermissionsBoundary(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 128));
+  IRSA_TRY(std::string_view boundary, call.params.Require("PermissionsBoundary"));
+  Validator v;
+  v.Length("PermissionsBoundary", boundary, 20, 2048);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_RETURN_IF_ERROR(iam::PutUserPermissionsBoundary(*call.services.iam, call.account(), name,
+                                                       std::string(boundary)));
+  return call.Empty();
+}
+
+Result<HttpResponse> DeleteUserPermissionsBoundary(const QueryCall& call) {
+  IRSA_TRY(std::string name, ReadUserName(call, 128));
+  IRSA_RETURN_IF_ERROR(
+      iam::DeleteUserPermissionsBoundary(*call.services.iam, call.account(), name));
   return call.Empty();
 }
 
@@ -199,6 +247,14 @@ void RegisterIamUserActions(QueryActionTable& iam) {
   Declare(iam, "iam", "GetUser", GetUser, UserOrCaller());
   Declare(iam, "iam", "ListUsers", ListUsers, all_users);
   Declare(iam, "iam", "DeleteUser", DeleteUser, User());
+  Declare(iam, "iam", "UpdateUser", UpdateUser, User());
+  Declare(iam, "iam", "TagUser", TagUser, User(), {RequestTagKeys()});
+  Declare(iam, "iam", "UntagUser", UntagUser, User(), {TagKeysKey()});
+  Declare(iam, "iam", "ListUserTags", ListUserTags, User());
+  Declare(iam, "iam", "PutUserPermissionsBoundary", PutUserPermissionsBoundary, User(),
+          {BoundaryParamKey()});
+  Declare(iam, "iam", "DeleteUserPermissionsBoundary", DeleteUserPermissionsBoundary, User(),
+          {ExistingBoundaryKey()});
   Declare(iam, "iam", "CreateAccessKey", CreateAccessKey, UserOrCaller());
   Declare(iam, "iam", "ListAccessKeys", ListAccessKeys, UserOrCaller());
   Declare(iam, "iam", "UpdateAccessKey", UpdateAccessKey, UserOrCaller());

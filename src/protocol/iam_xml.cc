@@ -143,6 +143,30 @@ void WriteRole(XmlWriter& w, const iam::RoleRecord& role, RoleView view) {
   w.Close();
 }
 
+void WriteUserMembers(XmlWriter& w, const iam::UserRecord& user, UserView view) {
+  w.Element("Path", user.path)
+      .Element("UserName", user.name)
+      .Element("UserId", user.id)
+      .Element("Arn", user.arn)
+      .Timestamp("CreateDate", user.created);
+  if (view == UserView::kList) return;
+  if (!user.permissions_boundary_arn.empty()) {
+    w.Open("PermissionsBoundary")
+        .Element("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+        .Element("PermissionsBoundaryArn", user.permissions_boundary_arn)
+        .Close();
+  }
+  WriteTags(w, user.tags);
+}
+
+void WriteGroupMembers(XmlWriter& w, const iam::GroupRecord& group) {
+  w.Element("Path", group.path)
+      .Element("GroupName", group.name)
+      .Element("GroupId", group.id)
+      .Element("Arn", group.arn)
+      .Timestamp("CreateDate", group.created);
+}
+
 void WritePolicyMembers(XmlWriter& w, const iam::PolicyInfo& info, PolicyView view) {
   const iam::PolicyRecord& p = info.policy;
   w.Element("PolicyName", p.name)

@@ -54,6 +54,15 @@ void WriteRoleMembers(XmlWriter& w, const iam::RoleRecord& role, RoleView view);
 // <Role>…</Role>.
 void WriteRole(XmlWriter& w, const iam::RoleRecord& role, RoleView view);
 
+enum class UserView {
+  kFull,  // CreateUser, GetUser: PermissionsBoundary and Tags when set
+  kList,  // ListUsers, GetGroup: neither (AWS omits them in listings)
+};
+// The User structure's members (without the enclosing element), in model order.
+void WriteUserMembers(XmlWriter& w, const iam::UserRecord& user, UserView view);
+// The Group structure's members.
+void WriteGroupMembers(XmlWriter& w, const iam::GroupRecord& group);
+
 enum class PolicyView {
   kCreate,  // CreatePolicy: no Description, Tags when given
   kGet,     // GetPolicy: Description and Tags

@@ -1,9 +1,11 @@
 #include "protocol/query_access.h"
 
 #include "base/arn.h"
+#include "iam/instance_profiles.h"
 #include "iam/lookup.h"
 #include "iam/oidc_providers.h"
 #include "iam/roles.h"
+#include "iam/service_linked_roles.h"
 #include "iam/users.h"
 #include "protocol/iam_adapters.h"
 #include "protocol/iam_xml.h"
@@ -114,6 +116,69 @@ Result<ResolvedResource> ResolveNewOidcProvider(const QueryCall& call) {
       iam::OidcProviderArn(call.account(), normalized.ok() ? *normalized : url), {}, {}};
 }
 
+Result<ResolvedResource> ResolveGroup(const QueryCall& call) {
+  return ResolvedResource{GroupResource(call, Param(call, "GroupName")), {}, {}};
+}
+
+Result<ResolvedResource> ResolveNewGroup(const QueryCall& call) {
+  return ResolvedResource{
+      iam::GroupArn(call.account(), Param(call, "Path", "/"), Param(call, "GroupName")), {}, {}};
+}
+
+Result<ResolvedResource> ResolveInstanceProfile(const QueryCall& call) {
+  const std::string name = Param(call, "InstanceProfileName");
+  Result<iam::InstanceProfileInfo> info =
+      iam::GetInstanceProfile(*call.services.iam, call.account(), name);
+  if (!info.ok()) {
+    if (info.error().code() != "NoSuchEntity" && info.error().code() != "ValidationError") {
+      return info.error();
+    }
+    return ResolvedResource{iam::InstanceProfileArn(call.account(), "/", name), {}, {}};
+  }
+  return ResolvedResource{info->profile.arn, Pairs(info->profile.tags), {}};
+}
+
+Result<ResolvedResource> ResolveNewInstanceProfile(const QueryCall& call) {
+  return ResolvedResource{iam::InstanceProfileArn(call.account(), Param(call, "Path", "/"),
+                                                  Param(call, "InstanceProfileName")),
+                          {},
+                          {}};
+}
+
+Result<ResolvedResource> ResolveNewServiceLinkedRole(const QueryCall& call) {
+  const std::string service = Param(call, "AWSServiceName");
+  Result<std::string> name = iam::ServiceLinkedRoleName(service, Param(call, "CustomSuffix"));
+  return ResolvedResource{iam::RoleArn(call.account(), "/aws-service-role/" + service + "/",
+                                       name.ok() ? *name : "AWSServiceRoleFor"),
+                          {},
+                          {}};
+}
+
+Result<ResolvedResource> ResolveDeletionTaskRole(const QueryCall& call) {
+  std::string arn = iam::DeletionTaskRoleArn(call.account(), Param(call, "DeletionTaskId"));
+  if (arn.empty()) arn = iam::RoleArn(call.account(), "/aws-service-role/", "");
+  return ResolvedResource{arn, {}, {}};
+}
+
+Status AddAwsServiceName(const QueryCall& call, const ResolvedResource&,
+                         authz::AccessRequest& access) {
+  if (call.params.Has("AWSServiceName")) {
+    access.context.Set("iam:AWSServiceName", Param(call, "AWSServiceName"));
+  }
+  return OkStatus();
+}
+
+template <const char* kType>
+Result<ResolvedResource> ResolveAllOf(const QueryCall& call) {
+  return ResolvedResource{IamArn(call.account(), std::string(kType) + "/"), {}, {}};
+}
+
+constexpr char kGroupType[] = "group";
+constexpr char kInstanceProfileType[] = "instance-profile";
+constexpr char kUserType[] = "user";
+constexpr char kRoleType[] = "role";
+constexpr char kMfaType[] = "mfa";
+
 Status AddPolicyArn(const QueryCall& call, const ResolvedResource&, authz::AccessRequest& access) {
   if (call.params.Has("PolicyArn")) access.context.Set("iam:PolicyARN", Param(call, "PolicyArn"));
   return OkStatus();
@@ -188,6 +253,21 @@ ResourceSpec NewPolicy() { return {"policy", ResolveNewPolicy}; }
 ResourceSpec OidcProvider() { return {"oidc-provider", ResolveOidcProvider, true}; }
 ResourceSpec NewOidcProvider() { return {"oidc-provider", ResolveNewOidcProvider}; }
 
+ResourceSpec InstanceProfile() { return {"instance-profile", ResolveInstanceProfile, true}; }
+ResourceSpec NewInstanceProfile() { return {"instance-profile", ResolveNewInstanceProfile}; }
+ResourceSpec NewServiceLinkedRole() { return {"role", ResolveNewServiceLinkedRole}; }
+ResourceSpec DeletionTaskRole() { return {"role", ResolveDeletionTaskRole}; }
+ResourceSpec Group() { return {"group", ResolveGroup}; }
+ResourceSpec NewGroup() { return {"group", ResolveNewGroup}; }
+ResourceSpec AllOf(std::string_view type) {
+  if (type == kGroupType) return {"group", ResolveAllOf<kGroupType>};
+  if (type == kInstanceProfileType) return {"instance-profile", ResolveAllOf<kInstanceProfileType>};
+  if (type == kUserType) return {"user", ResolveAllOf<kUserType>};
+  if (type == kRoleType) return {"role", ResolveAllOf<kRoleType>};
+  if (type == kMfaType) return {"mfa", ResolveAllOf<kMfaType>};
+  return AnyResource();
+}
+
 KeySpec PolicyArnKey() { return {{"iam:PolicyARN"}, "the PolicyArn parameter", AddPolicyArn}; }
 KeySpec BoundaryParamKey() {
   return {{"iam:PermissionsBoundary"}, "the PermissionsBoundary parameter", AddBoundaryParam};
@@ -199,6 +279,9 @@ KeySpec ExistingBoundaryKey() {
 }
 KeySpec RequestTagKeys() {
   return {{"aws:RequestTag/${TagKey}", "aws:TagKeys"}, "the Tags parameter", AddRequestTags};
+}
+KeySpec AwsServiceNameKey() {
+  return {{"iam:AWSServiceName"}, "the AWSServiceName parameter", AddAwsServiceName};
 }
 KeySpec TagKeysKey() { return {{"aws:TagKeys"}, "the TagKeys parameter", AddTagKeys}; }
 

@@ -75,6 +75,15 @@ ResourceSpec Policy();           // PolicyArn → the managed policy
 ResourceSpec NewPolicy();        // Path + PolicyName
 ResourceSpec OidcProvider();     // OpenIDConnectProviderArn → the provider
 ResourceSpec NewOidcProvider();  // Url → the provider to be created
+ResourceSpec Group();            // GroupName → the group (groups carry no tags)
+ResourceSpec NewGroup();         // Path + GroupName
+ResourceSpec InstanceProfile();  // InstanceProfileName → the profile, with its tags
+ResourceSpec NewInstanceProfile();    // Path + InstanceProfileName
+ResourceSpec NewServiceLinkedRole();  // AWSServiceName + CustomSuffix → the role to be created
+ResourceSpec DeletionTaskRole();      // DeletionTaskId → the service-linked role it deletes
+// The account's entities of one type, for List* operations whose SAR resource is that type:
+// "arn:aws:iam::A:<type>/" ("group", "instance-profile", …), which "arn:…:<type>/*" and "*" grant.
+ResourceSpec AllOf(std::string_view type);
 
 // Keys.
 KeySpec PolicyArnKey();         // iam:PolicyARN ← PolicyArn
@@ -82,6 +91,7 @@ KeySpec BoundaryParamKey();     // iam:PermissionsBoundary ← PermissionsBounda
 KeySpec ExistingBoundaryKey();  // iam:PermissionsBoundary ← the entity's current boundary
 KeySpec RequestTagKeys();       // aws:RequestTag/*, aws:TagKeys ← Tags
 KeySpec TagKeysKey();           // aws:TagKeys ← TagKeys
+KeySpec AwsServiceNameKey();    // iam:AWSServiceName ← AWSServiceName
 
 }  // namespace access
 }  // namespace irsa::protocol

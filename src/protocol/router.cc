@@ -29,6 +29,7 @@ Router::Router(const Authenticator& authn, QueryServices services, RouterOptions
   RegisterIamPolicyActions(iam_actions_);
   RegisterIamPrincipalPolicyActions(iam_actions_);
   RegisterIamOidcActions(iam_actions_);
+  RegisterIamSurfaceActions(iam_actions_);
   RegisterStsActions(sts_actions_);
 }
 

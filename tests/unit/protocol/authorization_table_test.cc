@@ -15,7 +15,9 @@
 #include "base/random.h"
 #include "iam/accounts.h"
 #include "iam/aws_managed_policies.h"
+#include "iam/groups.h"
 #include "iam/inline_policies.h"
+#include "iam/instance_profiles.h"
 #include "iam/oidc_providers.h"
 #include "iam/policies.h"
 #include "iam/policy_source.h"
@@ -49,7 +51,11 @@ std::string SampleQuery() {
          "&PolicySourceArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Auser%2Fwalk-user"
          "&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fwalk-role&RoleSessionName=walk"
          "&ExternalId=walk-external&SourceIdentity=walk-source&TransitiveTagKeys.member.1=team"
-         "&EncodedMessage=x&PolicyDocument=%7B%7D&AssumeRolePolicyDocument=%7B%7D";
+         "&EncodedMessage=x&PolicyDocument=%7B%7D&AssumeRolePolicyDocument=%7B%7D"
+         "&GroupName=walk-group&InstanceProfileName=walk-profile"
+         "&AWSServiceName=autoscaling.amazonaws.com"
+         "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"
+         "AWSServiceRoleForAutoScaling%2Fx";
 }
 
 // The value each condition key must carry for the sample request: the parameter it comes from,
@@ -66,6 +72,7 @@ const std::map<std::string, std::string>& ExpectedValues() {
       {"sts:ExternalId", "walk-external"},
       {"sts:SourceIdentity", "walk-source"},
       {"sts:TransitiveTagKeys", "team"},
+      {"iam:AWSServiceName", "autoscaling.amazonaws.com"},
   };
   return *values;
 }
@@ -83,6 +90,7 @@ class AuthorizationTable : public ::testing::Test {
     RegisterIamPolicyActions(iam_);
     RegisterIamPrincipalPolicyActions(iam_);
     RegisterIamOidcActions(iam_);
+    RegisterIamSurfaceActions(iam_);
     RegisterStsActions(sts_);
   }
 
@@ -114,6 +122,8 @@ class AuthorizationTable : public ::testing::Test {
     provider.client_ids = {"sts.amazonaws.com"};
     provider.tags = tags;
     ASSERT_TRUE(iam::CreateOpenIDConnectProvider(ctx_, kAccount, provider).ok());
+    ASSERT_TRUE(iam::CreateGroup(ctx_, kAccount, "walk-group", "/").ok());
+    ASSERT_TRUE(iam::CreateInstanceProfile(ctx_, kAccount, "walk-profile", "/", tags).ok());
     iam::CreateUserInput walker;
     walker.name = "walker";
     auto created = iam::CreateUser(ctx_, kAccount, walker);
