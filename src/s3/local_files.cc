@@ -50,10 +50,10 @@ Status FsyncPath(const std::string& path, std::string_view what) {
   return OkStatus();
 }
 
-// Creates `path` if missing; fsyncs `parent` when it did.
-Status EnsureDir(const std::string& path, const std::string& parent) {
+// Creates `path` if missing; sets `created` when it did (the caller then fsyncs the parent).
+Status EnsureDir(const std::string& path, bool& created) {
   if (::mkdir(path.c_str(), 0700) == 0) {
-    if (!parent.empty()) return FsyncPath(parent, "sync a new directory's parent");
+    created = true;
     return OkStatus();
   }
   if (errno != EEXIST) return IoError("create a directory", errno);
@@ -66,24 +66,34 @@ Status EnsureDir(const std::string& path, const std::string& parent) {
 
 Status EnsureDirs(const std::string& root) {
   // mkdir -p for the root; each level created is made durable in its parent.
-  std::string partial;
+  std::string parent = "/";
   size_t pos = 0;
   while (pos != std::string::npos) {
     size_t slash = root.find('/', pos + 1);
     std::string next = root.substr(0, slash);
     if (!next.empty() && next != "/") {
-      IRSA_RETURN_IF_ERROR(EnsureDir(next, partial.empty() ? "/" : partial));
+      bool created = false;
+      IRSA_RETURN_IF_ERROR(EnsureDir(next, created));
+      if (created) IRSA_RETURN_IF_ERROR(FsyncPath(parent, "sync a new directory's parent"));
+      parent = next;
     }
-    partial = next;
     pos = slash;
   }
-  IRSA_RETURN_IF_ERROR(EnsureDir(root + "/tmp", root));
-  IRSA_RETURN_IF_ERROR(EnsureDir(root + "/data", root));
+  bool root_changed = false;
+  IRSA_RETURN_IF_ERROR(EnsureDir(root + "/tmp", root_changed));
+  IRSA_RETURN_IF_ERROR(EnsureDir(root + "/data", root_changed));
+  if (root_changed) IRSA_RETURN_IF_ERROR(FsyncPath(root, "sync the data directory"));
+  struct stat st;
+  if (::stat((root + "/data/ff").c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return OkStatus();  // the shards are created in order: the last one means all of them
+  }
+  bool shards_changed = false;
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 256; ++i) {
     std::string shard = root + "/data/" + kHex[i >> 4] + kHex[i & 15];
-    IRSA_RETURN_IF_ERROR(EnsureDir(shard, root + "/data"));
+    IRSA_RETURN_IF_ERROR(EnsureDir(shard, shards_changed));
   }
+  if (shards_changed) IRSA_RETURN_IF_ERROR(FsyncPath(root + "/data", "sync the shard directories"));
   return OkStatus();
 }
 

@@ -175,6 +175,8 @@ Result<std::string> S3Service::GetBucketLocation(std::string_view bucket) {
 }
 
 Status S3Service::PutBucketPolicy(std::string_view bucket, std::string_view policy) {
+  IRSA_TRY(BucketRecord existing, Bucket(bucket));
+  (void)existing;
   if (policy.size() > config_.max_policy_bytes) {
     return errors::MalformedPolicy("Policy exceeds the maximum allowed document size.");
   }
