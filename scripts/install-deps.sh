@@ -7,7 +7,7 @@ packages=(
   # build
   cmake ninja-build g++ clang clang-format pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libpq-dev libcli11-dev libjemalloc-dev
+  libssl-dev libsqlite3-dev libpq-dev libcli11-dev libjemalloc-dev libxml2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # tests: real clients and servers
   python3 awscli postgresql openssl curl wrk sqlite3
