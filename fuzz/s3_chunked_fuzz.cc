@@ -3,6 +3,7 @@
 // trailer checksum are declared, and the read size; the rest is the body. Signed modes use a
 // fixed key and seed, so a fuzzer rarely forges a signature, but every framing path runs: the
 // decoder must end in a value or an error, never crash, hang or read out of bounds.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
