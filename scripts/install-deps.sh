@@ -8,7 +8,7 @@ set -euo pipefail
 build_packages=(
   cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libpq-dev libcli11-dev libjemalloc-dev
+  libssl-dev libsqlite3-dev libpq-dev libcli11-dev libjemalloc-dev libxml2-dev
 )
 packages=(
   "${build_packages[@]}"

@@ -428,10 +428,17 @@ Result<std::string> SigV4PayloadHash(const SigV4Request& parsed, const HttpReque
       return Error("InvalidRequest", 400,
                    "Missing required header for this request: x-amz-content-sha256");
     }
-    if (declared != kStreamingPayload && !IsLowerHexDigest(declared)) {
+    if (declared == kStreamingUnsignedPayloadTrailer && !unsigned_allowed) {
+      return Error("InvalidRequest", 400,
+                   "x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER is accepted only by "
+                   "S3 over TLS; sign the payload.");
+    }
+    if (declared != kStreamingPayload && declared != kStreamingPayloadTrailer &&
+        declared != kStreamingUnsignedPayloadTrailer && !IsLowerHexDigest(declared)) {
       return Error("InvalidArgument", 400,
                    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
-                   "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.");
+                   "STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
+                   "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value.");
     }
     return std::string(declared);
   }

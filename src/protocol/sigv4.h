@@ -104,6 +104,10 @@ class SigningKeyCache {
 // The payload hashes that stand for something other than the body's SHA-256.
 inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 inline constexpr std::string_view kStreamingPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+inline constexpr std::string_view kStreamingPayloadTrailer =
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+inline constexpr std::string_view kStreamingUnsignedPayloadTrailer =
+    "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 
 struct SigV4Options {
   // Allowed |request time - now| (header form; presigned: how far in the future X-Amz-Date may
@@ -114,8 +118,11 @@ struct SigV4Options {
     // x-amz-content-sha256 must equal it (or be UNSIGNED-PAYLOAD where allowed).
     kBody,
     // The caller streams the body (S3 uploads): the canonical request uses the declared
-    // x-amz-content-sha256 (required), and the caller must verify the bytes against it (or verify
-    // the chunk signatures of a STREAMING-AWS4-HMAC-SHA256-PAYLOAD body) before acting on them.
+    // x-amz-content-sha256 (required), and the caller must verify the bytes against it (or decode
+    // an aws-chunked body with protocol/sigv4_chunked.h, which verifies chunk signatures and
+    // trailers) before acting on them. Declared values accepted: a lower-hex SHA-256,
+    // STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, and where
+    // unsigned payloads are allowed UNSIGNED-PAYLOAD and STREAMING-UNSIGNED-PAYLOAD-TRAILER.
     kDeclared,
   };
   Payload payload = Payload::kBody;
