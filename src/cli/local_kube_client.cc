@@ -17,9 +17,11 @@ class AdminDirectory final : public kube::ClusterDirectory {
   Result<std::optional<kube::ClusterInfo>> FindCluster(const std::string& cluster) override {
     return hosted_.FindCluster(cluster);
   }
-  kube::AccessResult Authorize(const kube::ClusterInfo&, std::string_view,
-                               const kube::RequestAttributes&) override {
-    return kube::AccessResult{kube::AccessDecision::kAllow, server::kKubeAdminSubject};
+  Result<kube::Authentication> Authenticate(const kube::ClusterInfo&, std::string_view,
+                                            bool) override {
+    kube::Authentication admin;
+    admin.subject = server::KubeAdminSubject();
+    return admin;
   }
 
  private:

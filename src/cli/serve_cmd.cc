@@ -90,6 +90,17 @@ void AddServeCommand(CLI::App& app) {
       ->add_flag("--kube-api-allow-http", options->node.kube_api_allow_http,
                  "Accept Kubernetes API bearer tokens on plain HTTP requests (default: TLS only)")
       ->envname("IRSA_KUBE_API_ALLOW_HTTP");
+  serve
+      ->add_option(
+          "--kube-api-url", options->node.kube_api_url,
+          "URL clients reach the HTTPS listener at when irsa sits behind a proxy: "
+          "DescribeCluster's endpoint is <url>/k8s/<cluster> (default: the HTTPS listener)")
+      ->envname("IRSA_KUBE_API_URL");
+  serve
+      ->add_option("--kube-api-ca-file", options->node.kube_api_ca_file,
+                   "PEM file of the CA clients of --kube-api-url trust (DescribeCluster's "
+                   "certificateAuthority; default: the local CA irsa generated)")
+      ->envname("IRSA_KUBE_API_CA_FILE");
   serve->add_option("--threads", options->threads, "IO threads (default: cores)")
       ->envname("IRSA_THREADS");
   serve->add_option("--max-body-bytes", options->max_body_bytes, "Request body limit")

@@ -76,22 +76,31 @@ std::string VerbFor(const std::string& method, bool has_name, bool watch) {
   return AsciiLower(method);
 }
 
-// Fills the authorization attributes from the path segments.
+// Fills the authorization attributes from the path segments (k8s.io/apiserver's RequestInfo:
+// /api/v1/... and /apis/<group>/<version>/... with a resource are resource requests, everything
+// else is a non-resource request on the path).
 RequestAttributes AttributesFor(const HttpRequest& request, const std::vector<std::string>& seg,
                                 bool watch) {
   RequestAttributes a;
   a.secure_transport = request.secure;
-  if (seg.size() < 3 || seg[0] != "api" || seg[1] != "v1") {
+  size_t i = 0;  // first segment after the group version
+  if (seg.size() >= 3 && seg[0] == "api") {
+    a.api_version = seg[1];
+    i = 2;
+  } else if (seg.size() >= 4 && seg[0] == "apis") {
+    a.api_group = seg[1];
+    a.api_version = seg[2];
+    i = 3;
+  } else {
     a.resource_request = false;
     a.verb = AsciiLower(request.method);
     a.path = request.path.empty() ? "/" : request.path;
     return a;
   }
-  // /api/v1/<resource>[/<name>[/<sub>]] or /api/v1/namespaces/<ns>/<resource>[/<name>[/<sub>]]
-  size_t i = 2;
-  if (seg[2] == "namespaces" && seg.size() >= 5) {
-    a.namespace_name = seg[3];
-    i = 4;
+  // <resource>[/<name>[/<sub>]] or namespaces/<ns>/<resource>[/<name>[/<sub>]]
+  if (seg[i] == "namespaces" && seg.size() >= i + 3) {
+    a.namespace_name = seg[i + 1];
+    i += 2;
   }
   a.resource = seg[i];
   if (seg.size() > i + 1) a.name = seg[i + 1];
@@ -99,20 +108,6 @@ RequestAttributes AttributesFor(const HttpRequest& request, const std::vector<st
   if (a.resource == "namespaces") a.namespace_name = a.name;
   a.verb = VerbFor(request.method, !a.name.empty(), watch);
   return a;
-}
-
-std::string ForbiddenMessage(const RequestAttributes& a, const std::string& user) {
-  std::string who = "User \"" + (user.empty() ? std::string("system:anonymous") : user) + "\"";
-  if (!a.resource_request) {
-    return "forbidden: " + who + " cannot " + a.verb + " path \"" + a.path + "\"";
-  }
-  std::string resource = a.resource + (a.subresource.empty() ? "" : "/" + a.subresource);
-  std::string subject = a.name.empty() ? a.resource : a.resource + " \"" + a.name + "\"";
-  std::string scope = a.namespace_name.empty() || a.resource == "namespaces"
-                          ? "at the cluster scope"
-                          : "in the namespace \"" + a.namespace_name + "\"";
-  return subject + " is forbidden: " + who + " cannot " + a.verb + " resource \"" + resource +
-         "\" in API group \"\" " + scope;
 }
 
 Error NotServed() {
@@ -181,9 +176,14 @@ HttpResponse KubeApi::Handle(const std::string& cluster, const HttpRequest& requ
     auto found = clusters_.FindCluster(cluster);
     if (!found) return ErrorResponse(found.error());
     if (!found->has_value()) return ErrorResponse(NotServed());
-    Call call{request, **found, std::move(*query), {}};
+    Call call{request, **found, std::move(*query)};
     response = Route(call);
-    response.labels.principal = call.principal;
+    if (call.authentication.subject) {
+      response.labels.principal = call.authentication.iam_arn.empty()
+                                      ? call.authentication.subject->user.username
+                                      : call.authentication.iam_arn;
+    }
+    Audit(call, response);
   } catch (const std::exception& e) {
     // Boost.JSON reports allocation failure and misuse by exception; never let one escape.
     response = ErrorResponse(k8s_errors::InternalError(e.what()));
@@ -198,16 +198,19 @@ HttpResponse KubeApi::Route(Call& call) {
   bool watch = call.Param("watch") == "true" || call.Param("watch") == "1";
   RequestAttributes attributes = AttributesFor(request, seg, watch);
 
+  call.attributes = attributes;
   bool is_version = seg.size() == 1 && seg[0] == "version";
   if (!is_version) {
-    AccessResult access = clusters_.Authorize(call.cluster, BearerToken(request), attributes);
-    if (access.decision == AccessDecision::kUnauthenticated) {
-      return ErrorResponse(k8s_errors::Unauthorized());
+    Result<Authentication> authn =
+        clusters_.Authenticate(call.cluster, BearerToken(request), request.secure);
+    if (!authn.ok()) return ErrorResponse(authn.error());
+    call.authentication = std::move(*authn);
+    if (!call.authentication.subject) return ErrorResponse(k8s_errors::Unauthorized());
+    const Subject& subject = *call.authentication.subject;
+    if (!Authorize(subject, attributes).allowed) {
+      return ErrorResponse(
+          k8s_errors::Forbidden(ForbiddenMessage(attributes, subject.user.username)));
     }
-    if (access.decision == AccessDecision::kForbidden) {
-      return ErrorResponse(k8s_errors::Forbidden(ForbiddenMessage(attributes, access.user)));
-    }
-    call.principal = access.user;
   }
   const std::string& method = request.method;
   bool get = method == "GET" || method == "HEAD";
@@ -222,10 +225,7 @@ HttpResponse KubeApi::Route(Call& call) {
         {"paths", json::array{"/api", "/api/v1", "/apis", "/openapi/v3", "/version"}}});
   }
   if (is_version) return only_get(VersionInfo());
-  if (seg[0] == "apis") {
-    if (seg.size() == 1) return only_get(ApiGroupList());
-    return ErrorResponse(NotServed());
-  }
+  if (seg[0] == "apis") return RouteApis(call, seg);
   if (seg[0] == "openapi") {
     if (seg.size() == 2 && seg[1] == "v3") {
       return only_get(OpenApiV3Index(options_.mount_prefix + call.cluster.name));

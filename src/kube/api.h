@@ -10,6 +10,11 @@
 //                                                        deletecollection
 //   POST /api/v1/namespaces/<ns>/serviceaccounts/<name>/token     TokenRequest
 //   GET  /api/v1/[namespaces/<ns>/]events, .../secrets   always empty lists (for describe)
+//   GET  /apis/authentication.k8s.io[/v1], /apis/authorization.k8s.io[/v1]     discovery
+//   POST /apis/authentication.k8s.io/v1/selfsubjectreviews       kubectl auth whoami
+//   POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews  kubectl auth can-i
+// Every request but GET /version is authenticated by the ClusterDirectory (401 otherwise) and
+// authorized as RBAC would with the subject's grants (403 with RBAC's message otherwise).
 // Objects are stored as Store rows (kube/k8s_repository.h). Answers are JSON; failures are v1
 // Status objects with Kubernetes reasons and messages.
 //
@@ -27,11 +32,13 @@
 
 #include <boost/json.hpp>
 
+#include "audit/audit_log.h"
 #include "base/clock.h"
 #include "base/http_types.h"
 #include "base/random.h"
 #include "base/result.h"
 #include "kube/k8s_objects.h"
+#include "kube/k8s_rbac.h"
 #include "store/store.h"
 
 namespace irsa::kube {
@@ -67,22 +74,13 @@ struct ClusterInfo {
   std::string account;  // owning account id: the Store rows' account
 };
 
-// Kubernetes authorization attributes of a request.
-struct RequestAttributes {
-  bool resource_request = true;
-  std::string verb;         // get list watch create update patch delete deletecollection
-  std::string resource;     // "serviceaccounts", "namespaces", "events", "secrets"
-  std::string subresource;  // "token" or empty
-  std::string namespace_name;
-  std::string name;
-  std::string path;  // non-resource requests: the path ("/api", "/openapi/v3", ...)
-  bool secure_transport = false;  // the request arrived over TLS
-};
-
-enum class AccessDecision { kAllow, kUnauthenticated, kForbidden };
-struct AccessResult {
-  AccessDecision decision = AccessDecision::kUnauthenticated;
-  std::string user;  // the authenticated user, named in Forbidden messages
+// The result of authenticating a request's bearer token.
+struct Authentication {
+  std::optional<Subject> subject;  // nullopt: unauthenticated (401 Unauthorized)
+  // Why not, for the audit log: "no token", "expired", "no access entry for …". Never contains
+  // a token, signature or secret.
+  std::string failure;
+  std::string iam_arn;  // the IAM principal a token proved, even when it has no access entry
 };
 
 // The clusters irsa hosts and who may call their APIs.
@@ -91,10 +89,12 @@ class ClusterDirectory {
   virtual ~ClusterDirectory() = default;
   // nullopt: no such cluster (the API answers 404).
   virtual Result<std::optional<ClusterInfo>> FindCluster(const std::string& cluster) = 0;
-  // Decides on the bearer token of the request ("" when the request has none).
-  // kUnauthenticated -> 401 Unauthorized; kForbidden -> 403 with a Kubernetes RBAC message.
-  virtual AccessResult Authorize(const ClusterInfo& cluster, std::string_view bearer_token,
-                                 const RequestAttributes& attributes) = 0;
+  // Who presents `bearer_token` ("" when the request has none) to `cluster`. What the subject may
+  // do is in its grants (kube/k8s_rbac.h); KubeApi decides every request with them. Errors are
+  // failures to decide (store unavailable: 500), not refusals.
+  virtual Result<Authentication> Authenticate(const ClusterInfo& cluster,
+                                              std::string_view bearer_token,
+                                              bool secure_transport) = 0;
 };
 
 struct KubeApiOptions {
@@ -105,6 +105,9 @@ struct KubeApiOptions {
   std::vector<std::string> default_audiences = {"https://kubernetes.default.svc"};
   // TokenRequest expirationSeconds above this are capped to it.
   int64_t max_token_expiration_seconds = 86400;
+  // Receives one event per Kubernetes write and TokenRequest (with the IAM principal behind it)
+  // and per refused request (401/403). May be null; must outlive the KubeApi.
+  audit::AuditLog* audit = nullptr;
 };
 
 class KubeApi {
@@ -137,6 +140,13 @@ class KubeApi {
                                     const std::string& name);
   Result<HttpResponse> DeleteCollection(Call& call, const std::string& ns);
   Result<HttpResponse> CreateToken(Call& call, const std::string& ns, const std::string& name);
+  // SelfSubjectReview and SelfSubjectAccessReview (api_reviews.cc).
+  Result<HttpResponse> SelfSubjectReview(Call& call);
+  Result<HttpResponse> SelfSubjectAccessReview(Call& call);
+  // authentication.k8s.io and authorization.k8s.io discovery and reviews (api_reviews.cc).
+  HttpResponse RouteApis(Call& call, const std::vector<std::string>& seg);
+  // The audit event of a served request, if it is one the audit log records.
+  void Audit(const Call& call, const HttpResponse& response) const;
 
   // Stores a new object (stamping uid, resourceVersion, creationTimestamp); the Namespace
   // variant also creates the namespace's "default" service account.

@@ -15,7 +15,11 @@ struct KubeApi::Call {
   const HttpRequest& http;
   ClusterInfo cluster;
   std::map<std::string, std::string> query;  // percent-decoded; first occurrence wins
-  std::string principal;                     // the authenticated user
+  RequestAttributes attributes;              // what the request asks (authorization)
+  Authentication authentication;             // who asks (set for every request but /version)
+  // TokenRequest: the service account and audiences of the token minted (audit log).
+  std::string minted_for;
+  std::string minted_audiences;
   std::vector<std::string> warnings;         // sent as `Warning: 299 - "<text>"` headers
 
   // The query parameter, or "".

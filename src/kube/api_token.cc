@@ -129,6 +129,10 @@ Result<HttpResponse> KubeApi::CreateToken(Call& call, const std::string& ns,
     status = json::object{{"token", ""}, {"expirationTimestamp", nullptr}};
   } else {
     IRSA_TRY(MintedToken minted, minter_.Mint(spec));
+    call.minted_for = "system:serviceaccount:" + ns + ":" + name;
+    for (const auto& a : spec.audiences) {
+      call.minted_audiences += (call.minted_audiences.empty() ? "" : ",") + a;
+    }
     status = json::object{{"token", minted.token},
                           {"expirationTimestamp", FormatIso8601(minted.expiration)}};
   }

@@ -63,8 +63,57 @@ json::object CoreV1Resources() {
                       {"resources", std::move(resources)}};
 }
 
+namespace {
+constexpr std::string_view kServedGroups[] = {"authentication.k8s.io", "authorization.k8s.io"};
+
+json::object GroupObject(std::string_view group) {
+  json::object version{{"groupVersion", std::string(group) + "/v1"}, {"version", "v1"}};
+  return json::object{
+      {"name", group}, {"versions", json::array{version}}, {"preferredVersion", version}};
+}
+}  // namespace
+
 json::object ApiGroupList() {
-  return json::object{{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", json::array()}};
+  json::array groups;
+  for (std::string_view group : kServedGroups) groups.push_back(GroupObject(group));
+  return json::object{
+      {"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", std::move(groups)}};
+}
+
+std::optional<json::object> ApiGroup(std::string_view group) {
+  for (std::string_view served : kServedGroups) {
+    if (served == group) {
+      json::object out = GroupObject(group);
+      out["kind"] = "APIGroup";
+      out["apiVersion"] = "v1";
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<json::object> GroupResources(std::string_view group, std::string_view version) {
+  if (version != "v1") return std::nullopt;
+  json::array resources;
+  if (group == "authentication.k8s.io") {
+    resources.push_back(json::object{{"name", "selfsubjectreviews"},
+                                     {"singularName", "selfsubjectreview"},
+                                     {"namespaced", false},
+                                     {"kind", "SelfSubjectReview"},
+                                     {"verbs", Verbs({"create"})}});
+  } else if (group == "authorization.k8s.io") {
+    resources.push_back(json::object{{"name", "selfsubjectaccessreviews"},
+                                     {"singularName", "selfsubjectaccessreview"},
+                                     {"namespaced", false},
+                                     {"kind", "SelfSubjectAccessReview"},
+                                     {"verbs", Verbs({"create"})}});
+  } else {
+    return std::nullopt;
+  }
+  return json::object{{"kind", "APIResourceList"},
+                      {"apiVersion", "v1"},
+                      {"groupVersion", std::string(group) + "/" + std::string(version)},
+                      {"resources", std::move(resources)}};
 }
 
 }  // namespace irsa::kube

@@ -7,6 +7,7 @@
 // GET /api/v1.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,7 +25,12 @@ boost::json::object VersionInfo();
 boost::json::object CoreApiVersions(std::string_view server_address);
 // APIResourceList for /api/v1: namespaces, serviceaccounts, serviceaccounts/token, events.
 boost::json::object CoreV1Resources();
-// APIGroupList for /apis (no groups).
+// APIGroupList for /apis: authentication.k8s.io and authorization.k8s.io (v1), for the
+// self-reviews.
 boost::json::object ApiGroupList();
+// APIGroup for /apis/<group>, or nullopt for a group irsa does not serve.
+std::optional<boost::json::object> ApiGroup(std::string_view group);
+// APIResourceList for /apis/<group>/<version>, or nullopt.
+std::optional<boost::json::object> GroupResources(std::string_view group, std::string_view version);
 
 }  // namespace irsa::kube

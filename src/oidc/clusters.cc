@@ -35,7 +35,9 @@ std::string ClusterBody(const ClusterRecord& c) {
                                       {"alg", c.key_algorithm},
                                       {"version", c.kubernetes_version},
                                       {"created", Nanos(c.created)},
-                                      {"tags", std::move(tags)}});
+                                      {"tags", std::move(tags)},
+                                      {"auth_mode", c.authentication_mode},
+                                      {"bootstrap_admin", c.bootstrap_cluster_creator_admin}});
 }
 
 Result<ClusterRecord> ClusterFromBody(const std::string& body) {
@@ -55,6 +57,12 @@ Result<ClusterRecord> ClusterFromBody(const std::string& body) {
       if (value.is_string()) c.tags.emplace_back(std::string(key), std::string(value.as_string()));
     }
     std::sort(c.tags.begin(), c.tags.end());
+  }
+  if (std::string mode = store::JsonString(o, "auth_mode"); !mode.empty()) {
+    c.authentication_mode = std::move(mode);
+  }
+  if (const json::value* b = o.if_contains("bootstrap_admin"); b != nullptr && b->is_bool()) {
+    c.bootstrap_cluster_creator_admin = b->as_bool();
   }
   return c;
 }
@@ -145,6 +153,8 @@ Result<ClusterRecord> ClusterRegistry::Create(const std::string& account, const 
   if (!spec.kubernetes_version.empty()) c.kubernetes_version = spec.kubernetes_version;
   c.tags = spec.tags;
   std::sort(c.tags.begin(), c.tags.end());
+  c.authentication_mode = spec.authentication_mode;
+  c.bootstrap_cluster_creator_admin = spec.bootstrap_cluster_creator_admin;
   c.created = clock_.Now();
   IRSA_TRY(store::Row key_row, NewKeyRow(account, name, key_algorithm, c.created));
   IRSA_RETURN_IF_ERROR(store_.Write([&](store::StoreTx& tx) -> Status {
@@ -203,6 +213,37 @@ Status ClusterRegistry::Delete(const std::string& account, const std::string& na
     (void)keys;
     return OkStatus();
   });
+}
+
+Result<ClusterRecord> ClusterRegistry::UpdateTags(
+    const std::string& account, const std::string& name,
+    const std::vector<std::pair<std::string, std::string>>& set,
+    const std::vector<std::string>& remove) {
+  ClusterRecord updated;
+  IRSA_RETURN_IF_ERROR(store_.Write([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(auto row, tx.Get({account, kCluster, "", name}));
+    if (!row) return NoCluster(name);
+    IRSA_TRY(ClusterRecord c, ClusterFromBody(row->body));
+    std::erase_if(c.tags, [&](const auto& tag) {
+      return std::find(remove.begin(), remove.end(), tag.first) != remove.end();
+    });
+    for (const auto& [key, value] : set) {
+      auto it = std::find_if(c.tags.begin(), c.tags.end(),
+                             [&key = key](const auto& tag) { return tag.first == key; });
+      if (it == c.tags.end()) {
+        c.tags.emplace_back(key, value);
+      } else {
+        it->second = value;
+      }
+    }
+    std::sort(c.tags.begin(), c.tags.end());
+    store::Row changed = *row;
+    changed.body = ClusterBody(c);
+    IRSA_RETURN_IF_ERROR(tx.Upsert(changed));
+    updated = std::move(c);
+    return OkStatus();
+  }));
+  return updated;
 }
 
 Result<std::string> ClusterRegistry::RotateKeys(const std::string& account,

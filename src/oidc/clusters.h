@@ -44,6 +44,8 @@ struct ClusterRecord {
   std::string kubernetes_version = "1.31";
   SystemTime created{};
   std::vector<std::pair<std::string, std::string>> tags;  // EKS resource tags, in key order
+  std::string authentication_mode = "API";                // EKS accessConfig.authenticationMode
+  bool bootstrap_cluster_creator_admin = false;           // the creator got an admin access entry
 };
 
 // What a new cluster is made of (EKS CreateCluster, `irsa cluster create`).
@@ -52,6 +54,8 @@ struct ClusterSpec {
   std::string key_algorithm = "ES256";  // ES256 | RS256
   std::string kubernetes_version;       // "" = the default version
   std::vector<std::pair<std::string, std::string>> tags;
+  std::string authentication_mode = "API";
+  bool bootstrap_cluster_creator_admin = false;
 };
 
 struct SigningKeyInfo {
@@ -93,6 +97,11 @@ class ClusterRegistry final : public IssuerKeys {
   Result<ClusterRecord> Get(const std::string& account, const std::string& name);
   Result<std::vector<ClusterRecord>> List(const std::string& account);
   Status Delete(const std::string& account, const std::string& name);
+  // Sets the tags in `set` (replacing same-keyed ones) and removes `remove`; returns the cluster.
+  // The caller validates the resulting tags.
+  Result<ClusterRecord> UpdateTags(const std::string& account, const std::string& name,
+                                   const std::vector<std::pair<std::string, std::string>>& set,
+                                   const std::vector<std::string>& remove);
   // Makes a new key active and retires the current one; returns the new kid.
   Result<std::string> RotateKeys(const std::string& account, const std::string& name);
   Result<std::vector<SigningKeyInfo>> ListKeys(const std::string& account, const std::string& name);

@@ -3,8 +3,11 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "http/fetcher.h"
 #include "iam/access_keys.h"
 #include "iam/accounts.h"
@@ -125,11 +128,20 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   IRSA_TRY(app->fetcher_, http::Fetcher::Create(fetcher_options));
   app->remote_keys_ = std::make_unique<oidc::RemoteIssuerKeys>(*app->fetcher_, app->clock_);
   app->clusters_->SetRemoteIssuerKeys(app->remote_keys_.get());
+  app->access_entries_ = std::make_unique<eks::AccessEntries>(
+      *app->store_, app->clock_, app->random_, *app->clusters_, *app->iam_ctx_);
+  app->eks_clusters_ =
+      std::make_unique<eks::ClustersApi>(*app->clusters_, app->access_entries_.get());
+  app->kube_tokens_ = std::make_unique<KubeTokenAuthenticator>(*app->authn_);
   app->hosted_clusters_ =
       std::make_unique<HostedClusters>(*app->clusters_, app->clock_, o.account_id,
-                                       KubeAuthOptions{.allow_plain_http = o.kube_api_allow_http});
-  app->kube_ = std::make_unique<kube::KubeApi>(*app->store_, app->clock_, app->random_,
-                                               *app->hosted_clusters_, *app->hosted_clusters_);
+                                       KubeAuthOptions{.allow_plain_http = o.kube_api_allow_http},
+                                       app->access_entries_.get(), app->kube_tokens_.get());
+  kube::KubeApiOptions kube_options;
+  kube_options.audit = app->audit_.get();
+  app->kube_ =
+      std::make_unique<kube::KubeApi>(*app->store_, app->clock_, app->random_,
+                                      *app->hosted_clusters_, *app->hosted_clusters_, kube_options);
   app->sts_ = std::make_unique<sts::StsService>(*app->iam_ctx_, *app->clusters_, *app->sessions_,
                                                 *app->authorizer_, *app->audit_);
   protocol::QueryServices services;
@@ -144,9 +156,13 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   app->router_ =
       std::make_unique<protocol::Router>(*app->authn_, services, std::move(router_options));
   app->router_->AddPrefix("/id/", protocol::MakeOidcIssuerHandler(*app->clusters_));
-  app->eks_clusters_ = std::make_unique<eks::ClustersApi>(*app->clusters_);
-  app->router_->AddPrefix("/clusters", protocol::MakeEksHandler(*app->authn_, *app->authorizer_,
-                                                                *app->eks_clusters_, o.region));
+  protocol::EksServices eks_services{app->eks_clusters_.get(), app->access_entries_.get(),
+                                     o.region};
+  protocol::Router::PrefixHandler eks =
+      protocol::MakeEksHandler(*app->authn_, *app->authorizer_, eks_services);
+  app->router_->AddPrefix("/clusters", eks);
+  app->router_->AddPrefix("/access-policies", eks);
+  app->router_->AddPrefix("/tags/", eks);
   kube::KubeApi* kube = app->kube_.get();
   app->router_->AddPrefix("/k8s/", [kube](HttpRequest& request) {
     // /k8s/<cluster>/<API path>: the Kubernetes API of a hosted cluster.
@@ -182,6 +198,68 @@ std::optional<std::pair<std::string, std::string>> Node::admin_credentials() con
     return std::make_pair(options_.admin_access_key_id, options_.admin_secret_access_key);
   }
   return generated_admin_key_;
+}
+
+Status Node::ConfigureEndpoints(const std::vector<BoundListener>& listeners,
+                                const std::string& ca_bundle) {
+  std::vector<std::string> sts_hosts;
+  std::string https_url;
+  for (const BoundListener& l : listeners) {
+    const std::string port = std::to_string(l.port);
+    const bool wildcard = l.host == "0.0.0.0" || l.host == "::" || l.host.empty();
+    const bool loopback = l.host == "127.0.0.1" || l.host == "::1" || l.host == "localhost";
+    if (wildcard) {
+      sts_hosts.push_back(":" + port);
+    } else if (loopback) {
+      for (const char* alias : {"127.0.0.1", "localhost", "[::1]"}) {
+        sts_hosts.push_back(std::string(alias) + ":" + port);
+      }
+    } else {
+      sts_hosts.push_back(
+          AsciiLower(l.host.find(':') != std::string::npos ? "[" + l.host + "]" : l.host) + ":" +
+          port);
+    }
+    if (l.tls && https_url.empty()) {
+      const std::string host = wildcard || loopback                    ? "localhost"
+                               : l.host.find(':') != std::string::npos ? "[" + l.host + "]"
+                                                                       : l.host;
+      https_url = "https://" + host + ":" + port;
+    }
+  }
+  eks::KubeEndpoint endpoint;
+  endpoint.base_url = options_.kube_api_url.empty() ? https_url : options_.kube_api_url;
+  while (endpoint.base_url.ends_with("/")) endpoint.base_url.pop_back();
+  const std::string ca_file =
+      options_.kube_api_ca_file.empty() ? ca_bundle : options_.kube_api_ca_file;
+  if (!ca_file.empty()) {
+    std::ifstream in(ca_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in || pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return errors::InvalidParameterValue("cannot read a PEM certificate from " + ca_file);
+    }
+    endpoint.ca_pem = pem.str();
+  }
+  // A proxy's or an issuer's public name may also be where clients send STS requests.
+  for (const std::string& url : {options_.kube_api_url, options_.issuer_base}) {
+    size_t scheme = url.find("://");
+    if (scheme == std::string::npos) continue;
+    std::string host = AsciiLower(url.substr(scheme + 3, url.find('/', scheme + 3) - scheme - 3));
+    if (host.empty()) continue;
+    const size_t colon = host.rfind(':');
+    const size_t bracket = host.rfind(']');
+    const bool has_port =
+        colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
+    if (has_port) {
+      sts_hosts.push_back(host);
+    } else {
+      sts_hosts.push_back(host);  // the URL's default port: the Host header omits it
+      sts_hosts.push_back(host + (url.starts_with("https") ? ":443" : ":80"));
+    }
+  }
+  eks_clusters_->SetKubeEndpoint(std::move(endpoint));
+  kube_tokens_->SetOwnHosts(std::move(sts_hosts));
+  return OkStatus();
 }
 
 void Node::set_issuer_base(std::string base) {

@@ -18,6 +18,7 @@
 #include "base/http_fetcher.h"
 #include "base/random.h"
 #include "crypto/key_ring.h"
+#include "eks/access_entries.h"
 #include "eks/clusters_api.h"
 #include "iam/credentials.h"
 #include "iam/policy_source.h"
@@ -28,6 +29,7 @@
 #include "protocol/authn.h"
 #include "protocol/router.h"
 #include "server/kube_clusters.h"
+#include "server/kube_token_auth.h"
 #include "store/store.h"
 #include "sts/session_token.h"
 #include "sts/sts_service.h"
@@ -55,7 +57,20 @@ struct NodeOptions {
   std::string audit_log;                 // "" = <data_dir>/audit.log
   std::string oidc_ca_bundle;            // extra trust anchors for remote OIDC issuers
   std::string explain_denials = "full";  // authz::ParseExplainDenials: full | encoded | none
-  bool kube_api_allow_http = false;      // accept kube admin tokens over plain HTTP
+  bool kube_api_allow_http = false;      // accept Kubernetes bearer tokens over plain HTTP
+  // The URL clients reach irsa's HTTPS listener at when it sits behind a proxy (DescribeCluster's
+  // endpoint is <url>/k8s/<cluster>); "" = the bound HTTPS listener.
+  std::string kube_api_url;
+  // PEM file of the CA those clients trust (DescribeCluster's certificateAuthority); "" = the
+  // local CA irsa generated (DATA/tls/ca.pem), when it did.
+  std::string kube_api_ca_file;
+};
+
+// The listeners `irsa serve` bound, as the node needs them to describe itself.
+struct BoundListener {
+  std::string host;  // as bound: "127.0.0.1", "0.0.0.0", "::", a name
+  uint16_t port = 0;
+  bool tls = false;
 };
 
 class Node {
@@ -73,6 +88,12 @@ class Node {
   // Sets the base URL of hosted issuers (https://host:port) once the listener is bound. Call
   // before serving requests; not thread-safe.
   void set_issuer_base(std::string base);
+  // Once the listeners are bound: the Kubernetes API endpoint and CA that DescribeCluster shows
+  // (NodeOptions::kube_api_url and kube_api_ca_file, else the HTTPS listener and `ca_bundle`, the
+  // PEM file of the local CA; "" = none), and the hosts under which this node answers STS (the
+  // hosts EKS tokens may be presigned for). Call before serving requests; not thread-safe.
+  Status ConfigureEndpoints(const std::vector<BoundListener>& listeners,
+                            const std::string& ca_bundle);
   // The root access key generated on this start, if one was (its secret is shown once).
   const std::optional<std::pair<std::string, std::string>>& generated_admin_key() const {
     return generated_admin_key_;
@@ -102,7 +123,9 @@ class Node {
   std::unique_ptr<HttpFetcher> fetcher_;
   std::unique_ptr<oidc::RemoteIssuerKeys> remote_keys_;
   std::unique_ptr<oidc::ClusterRegistry> clusters_;
+  std::unique_ptr<eks::AccessEntries> access_entries_;
   std::unique_ptr<eks::ClustersApi> eks_clusters_;
+  std::unique_ptr<KubeTokenAuthenticator> kube_tokens_;
   std::unique_ptr<HostedClusters> hosted_clusters_;
   std::unique_ptr<kube::KubeApi> kube_;
   std::unique_ptr<audit::AuditLog> audit_;

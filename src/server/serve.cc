@@ -216,6 +216,11 @@ int Serve(const ServeOptions& options) {
       node->set_issuer_base(IssuerBaseFor(https_url));
     }
   }
+  {
+    std::vector<BoundListener> listeners;
+    for (const auto& e : server.BoundEndpoints()) listeners.push_back({e.host, e.port, e.tls});
+    if (Status s = node->ConfigureEndpoints(listeners, ca_bundle); !s.ok()) return fail(s.error());
+  }
   std::string endpoints = "{\"http\":\"" + http_url + "\"";
   endpoints += ",\"issuer_base\":\"" + node->options().issuer_base + "\"";
   if (!https_url.empty()) {

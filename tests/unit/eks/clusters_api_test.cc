@@ -29,13 +29,15 @@ class ClustersApiTest : public ::testing::Test {
 TEST_F(ClustersApiTest, CreateDescribeDelete) {
   auto created = api_.CreateCluster(kAccount, {"prod", "1.30", {{"team", "blue"}}});
   ASSERT_TRUE(created.ok()) << created.error().message();
-  EXPECT_EQ(created->status, ClusterStatus::kActive);
+  // CreateCluster answers CREATING, as EKS does; the cluster is ACTIVE from then on.
+  EXPECT_EQ(ClusterStatusName(created->status), "CREATING");
   EXPECT_EQ(created->record.kubernetes_version, "1.30");
   auto described = api_.DescribeCluster(kAccount, "prod");
   ASSERT_TRUE(described.ok());
   EXPECT_EQ(described->record.tags,
             (std::vector<std::pair<std::string, std::string>>{{"team", "blue"}}));
   EXPECT_EQ(described->record.issuer, created->record.issuer);
+  EXPECT_EQ(ClusterStatusName(described->status), "ACTIVE");
   auto again = api_.CreateCluster(kAccount, {"prod", "", {}});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), "ResourceInUseException");

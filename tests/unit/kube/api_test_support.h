@@ -41,33 +41,45 @@ class FakeMinter final : public TokenMinter {
   std::mutex mu_;
 };
 
-// One cluster "prod" in account 111122223333. kToken may do anything; kReadOnlyToken may only
-// get/list (writes are forbidden); anything else is unauthenticated.
+// One cluster "prod" in account 111122223333. kToken is "admin" with every verb on everything;
+// kReadOnlyToken is "viewer", who may only get/list resources (writes are forbidden); anything
+// else is unauthenticated. The grants are decided by KubeApi (kube/k8s_rbac.h), as for real
+// subjects.
 class FakeDirectory final : public ClusterDirectory {
  public:
   Result<std::optional<ClusterInfo>> FindCluster(const std::string& cluster) override {
     if (cluster != kCluster) return std::optional<ClusterInfo>();
     return std::optional<ClusterInfo>(ClusterInfo{kCluster, kAccount});
   }
-  AccessResult Authorize(const ClusterInfo&, std::string_view token,
-                         const RequestAttributes& attributes) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    last = attributes;
-    if (token == kToken) return {AccessDecision::kAllow, "admin"};
-    if (token.empty() && allow_anonymous) return {AccessDecision::kAllow, "system:anonymous"};
-    if (token == kReadOnlyToken) {
-      bool read =
-          !attributes.resource_request || attributes.verb == "get" || attributes.verb == "list";
-      return {read ? AccessDecision::kAllow : AccessDecision::kForbidden, "viewer"};
+  Result<Authentication> Authenticate(const ClusterInfo&, std::string_view token, bool) override {
+    Authentication out;
+    auto subject = [](std::string name, std::vector<std::string> verbs) {
+      Subject s;
+      s.user.username = std::move(name);
+      s.user.groups = {"system:authenticated"};
+      PolicyRule resources;
+      resources.verbs = verbs;
+      resources.api_groups = {"*"};
+      resources.resources = {"*"};
+      PolicyRule paths;
+      paths.verbs = std::move(verbs);
+      paths.non_resource_urls = {"*"};
+      s.grants.push_back(Grant{"test grant", {resources, paths}, {}});
+      return s;
+    };
+    if (token == kToken) {
+      out.subject = subject("admin", {"*"});
+    } else if (token.empty() && allow_anonymous) {
+      out.subject = subject("system:anonymous", {"*"});
+    } else if (token == kReadOnlyToken) {
+      out.subject = subject("viewer", {"get", "list"});
+    } else {
+      out.failure = "unknown test token";
     }
-    return {AccessDecision::kUnauthenticated, ""};
+    return out;
   }
-  RequestAttributes last;
   // kubectl sends bearer tokens only over TLS; the plain-HTTP kubectl test allows anonymous.
   bool allow_anonymous = false;
-
- private:
-  std::mutex mu_;
 };
 
 // The system under test with its collaborators.

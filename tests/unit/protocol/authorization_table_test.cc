@@ -1,4 +1,5 @@
-// Walks the one authorization table (issue 12): for every operation the router authorizes and
+// Walks the one authorization table (issue 12): for every operation the router (and the EKS
+// REST dispatcher) authorizes and
 // every condition key the table says it supplies, a Deny conditioned on that key bites, the
 // matching Allow allows, and SimulatePrincipalPolicy — given the same keys — agrees with the
 // real decision. Also checks that docs/authorization.md is the rendering of the live tables.
@@ -12,7 +13,12 @@
 
 #include "authz/authorizer.h"
 #include "base/clock.h"
+#include "base/encoding.h"
 #include "base/random.h"
+#include "base/strings.h"
+#include "eks/access_entries.h"
+#include "eks/access_policies.h"
+#include "eks/clusters_api.h"
 #include "iam/accounts.h"
 #include "iam/aws_managed_policies.h"
 #include "iam/groups.h"
@@ -285,6 +291,184 @@ TEST_F(AuthorizationTable, GuardrailKeysAreWhereTheReferenceSaysTheyAre) {
     EXPECT_TRUE(iam_.at(op).resource.resource_tags) << op;
   }
   EXPECT_EQ(sts_.at("GetCallerIdentity").authorization, Authorization::kAlwaysAllowed);
+}
+
+// The sample EKS world: cluster walk-cluster tagged team=blue, and an access entry of walk-role
+// on it (tagged team=blue, group walk-group, username walk-username) with AmazonEKSViewPolicy in
+// the namespace walk-ns.
+class EksAuthorizationTable : public AuthorizationTable {
+ protected:
+  EksAuthorizationTable()
+      : registry_(store_, clock_, random_, {.issuer_base = "https://irsa.example:8443"}),
+        entries_(store_, clock_, random_, registry_, ctx_),
+        clusters_(registry_, &entries_) {}
+
+  void SetUp() override {
+    AuthorizationTable::SetUp();
+    eks::CreateClusterInput cluster;
+    cluster.name = "walk-cluster";
+    cluster.tags = {{"team", "blue"}};
+    ASSERT_TRUE(clusters_.CreateCluster(kAccount, cluster).ok());
+    eks::CreateAccessEntryInput entry;
+    entry.cluster = "walk-cluster";
+    entry.principal_arn = kRoleArn;
+    entry.kubernetes_groups = {"walk-group"};
+    entry.username = "walk-username";
+    entry.tags = {{"team", "blue"}};
+    auto created = entries_.Create(kAccount, entry);
+    ASSERT_TRUE(created.ok()) << created.error().message();
+    entry_arn_ = created->arn;
+    ASSERT_TRUE(entries_
+                    .AssociatePolicy(kAccount, "walk-cluster", kRoleArn, ViewPolicy(),
+                                     {"namespace", {"walk-ns"}})
+                    .ok());
+  }
+
+  static std::string ViewPolicy() {
+    return std::string(eks::kAccessPolicyArnPrefix) + "AmazonEKSViewPolicy";
+  }
+
+  // One request for each operation of the table.
+  HttpRequest SampleRequest(std::string_view operation) {
+    const std::string entry = "/clusters/walk-cluster/access-entries/" + PercentEncode(kRoleArn);
+    const std::string tags = "/tags/" + PercentEncode(entry_arn_);
+    const std::map<std::string_view, std::tuple<std::string, std::string, std::string>> samples = {
+        {"ListClusters", {"GET", "/clusters", ""}},
+        {"CreateCluster",
+         {"POST", "/clusters",
+          R"({"name":"new-cluster","version":"1.31","tags":{"team":"blue"},)"
+          R"("accessConfig":{"authenticationMode":"API",)"
+          R"("bootstrapClusterCreatorAdminPermissions":true}})"}},
+        {"DescribeCluster", {"GET", "/clusters/walk-cluster", ""}},
+        {"DeleteCluster", {"DELETE", "/clusters/walk-cluster", ""}},
+        {"CreateAccessEntry",
+         {"POST", "/clusters/walk-cluster/access-entries",
+          R"({"principalArn":")" + std::string(kRoleArn) +
+              R"(","kubernetesGroups":["walk-group"],"username":"walk-username",)"
+              R"("type":"STANDARD","tags":{"team":"blue"}})"}},
+        {"ListAccessEntries", {"GET", "/clusters/walk-cluster/access-entries", ""}},
+        {"DescribeAccessEntry", {"GET", entry, ""}},
+        {"UpdateAccessEntry",
+         {"POST", entry, R"({"kubernetesGroups":["walk-group"],"username":"walk-username"})"}},
+        {"DeleteAccessEntry", {"DELETE", entry, ""}},
+        {"AssociateAccessPolicy",
+         {"POST", entry + "/access-policies",
+          R"({"policyArn":")" + ViewPolicy() +
+              R"(","accessScope":{"type":"namespace","namespaces":["walk-ns"]}})"}},
+        {"ListAssociatedAccessPolicies", {"GET", entry + "/access-policies", ""}},
+        {"DisassociateAccessPolicy",
+         {"DELETE", entry + "/access-policies/" + PercentEncode(ViewPolicy()), ""}},
+        {"ListAccessPolicies", {"GET", "/access-policies", ""}},
+        {"TagResource", {"POST", tags, R"({"tags":{"team":"blue"}})"}},
+        {"UntagResource", {"DELETE", tags + "?tagKeys=team", ""}},
+        {"ListTagsForResource", {"GET", tags, ""}},
+    };
+    auto sample = samples.find(operation);
+    EXPECT_NE(sample, samples.end()) << "add a sample request for " << operation;
+    HttpRequest r;
+    if (sample == samples.end()) return r;
+    const auto& [method, target, body] = sample->second;
+    r.method = method;
+    r.target = target;
+    size_t q = target.find('?');
+    r.path = target.substr(0, q);
+    r.query = q == std::string::npos ? "" : target.substr(q + 1);
+    r.body = body;
+    return r;
+  }
+
+  static const std::map<std::string, std::string>& EksExpectedValues() {
+    static const auto* values = new std::map<std::string, std::string>{
+        {"aws:RequestTag/team", "blue"},
+        {"aws:TagKeys", "team"},
+        {"aws:ResourceTag/team", "blue"},
+        {"eks:authenticationMode", "API"},
+        {"eks:bootstrapClusterCreatorAdminPermissions", "true"},
+        {"eks:kubernetesVersion", "1.31"},
+        {"eks:accessEntryType", "STANDARD"},
+        {"eks:clusterName", "walk-cluster"},
+        {"eks:kubernetesGroups", "walk-group"},
+        {"eks:principalArn", kRoleArn},
+        {"eks:username", "walk-username"},
+        {"eks:accessScope", "namespace"},
+        {"eks:namespaces", "walk-ns"},
+        {"eks:policyArn", ViewPolicy()},
+    };
+    return *values;
+  }
+
+  static constexpr char kRoleArn[] = "arn:aws:iam::111122223333:role/walk-role";
+  oidc::ClusterRegistry registry_;
+  eks::AccessEntries entries_;
+  eks::ClustersApi clusters_;
+  std::string entry_arn_;
+};
+
+TEST_F(EksAuthorizationTable, EveryEksOperationAndKeyBites) {
+  EksServices services{&clusters_, &entries_, "us-east-1"};
+  int keys_checked = 0;
+  for (const EksOperationInfo& op : EksOperationTable()) {
+    SCOPED_TRACE(std::string(op.name));
+    HttpRequest request = SampleRequest(op.name);
+    auto found = EksAccessFor(services, request, caller_);
+    ASSERT_TRUE(found.ok()) << found.error().message();
+    const auto& [info, access] = *found;
+    EXPECT_EQ(info.name, op.name) << "the sample request routes to another operation";
+    EXPECT_EQ(access.action, "eks:" + std::string(op.name));
+    if (op.resource_type == "*") {
+      EXPECT_EQ(access.resource, "*");
+    } else {
+      EXPECT_TRUE(access.resource.starts_with("arn:aws:eks:us-east-1:111122223333:"))
+          << access.resource;
+    }
+    std::vector<std::string> claimed;
+    for (std::string_view key : op.keys) {
+      std::string k(key);
+      if (auto at = k.find("${TagKey}"); at != std::string::npos) k.replace(at, 9, "team");
+      claimed.push_back(k);
+    }
+    // Nothing undeclared: every key the request carries is one the table lists (context keys
+    // are case-insensitive and kept lower-cased).
+    std::vector<std::string> claimed_lower;
+    for (const std::string& key : claimed) claimed_lower.push_back(AsciiLower(key));
+    for (const policy::ContextEntry& supplied : access.context.entries()) {
+      EXPECT_NE(std::find(claimed_lower.begin(), claimed_lower.end(), AsciiLower(supplied.key)),
+                claimed_lower.end())
+          << supplied.key << " is supplied but not declared";
+    }
+    for (const std::string& key : claimed) {
+      SCOPED_TRACE(key);
+      const policy::ContextEntry* entry_value = access.context.Find(key);
+      ASSERT_NE(entry_value, nullptr) << "the table claims " << key << " but supplies nothing";
+      ASSERT_FALSE(entry_value->values.empty());
+      const std::string value = entry_value->values.front();
+      auto expected = EksExpectedValues().find(key);
+      ASSERT_NE(expected, EksExpectedValues().end()) << "add the sample value of " << key;
+      EXPECT_EQ(value, expected->second) << key << " carries the wrong value";
+      const std::string condition = Condition(Operator(*entry_value), key, value);
+      SetWalkerPolicy(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},)"
+          R"({"Effect":"Deny","Action":")" +
+          access.action + R"(","Resource":"*","Condition":)" + condition + "}]}");
+      ExpectDecision(access, false, "Deny on " + key + "=" + value);
+      SetWalkerPolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" +
+                      access.action + R"(","Resource":"*","Condition":)" + condition + "}]}");
+      ExpectDecision(access, true, "Allow on " + key + "=" + value);
+      SetWalkerPolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" +
+                      access.action + R"(","Resource":"*","Condition":)" +
+                      Condition(Operator(*entry_value), key, "not-" + value) + "}]}");
+      ExpectDecision(access, false, "Allow on " + key + "=not-" + value);
+      ++keys_checked;
+    }
+    SetWalkerPolicy(
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:NoSuchThing","Resource":"*"}]})");
+    ExpectDecision(access, false, "no grant");
+    SetWalkerPolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" +
+                    access.action + R"(","Resource":")" + access.resource + R"("}]})");
+    ExpectDecision(access, true, "grant on the resource");
+  }
+  EXPECT_EQ(EksOperationTable().size(), 16u);
+  RecordProperty("eks_keys_checked", keys_checked);
 }
 
 TEST_F(AuthorizationTable, DocumentIsTheRenderingOfTheTables) {
