@@ -2,10 +2,16 @@
 // module, independent of Boost.Beast. Plain values; no thread-safety of their own.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "base/byte_stream.h"
+#include "base/result.h"
 
 namespace irsa {
 
@@ -44,11 +50,23 @@ struct RequestLabels {
   std::string principal;   // caller ARN, if authenticated (never a secret)
 };
 
+// Writes a response body while it is sent (http::Server, see its streaming section): called once,
+// on a thread that may block, with a sink that writes to the client. Returns an error to abort.
+using BodyWriter = std::function<Status(ByteSink& sink)>;
+
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Type etc.
   std::string body;
   RequestLabels labels;
+
+  // A streamed body instead of `body` (large downloads). Not called for HEAD requests and for
+  // statuses without a body (1xx, 204, 304).
+  BodyWriter body_writer;
+  // The body's length when it is not `body.size()`: with body_writer, the exact number of bytes
+  // the writer will write (sent as Content-Length; unset: the body is sent chunked); for a HEAD
+  // response without body_writer, the length a GET would have had. Ignored otherwise.
+  std::optional<uint64_t> content_length;
 };
 
 }  // namespace irsa

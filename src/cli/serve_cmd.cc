@@ -107,6 +107,25 @@ void AddServeCommand(CLI::App& app) {
       ->envname("IRSA_MAX_BODY_BYTES")
       ->capture_default_str();
   serve
+      ->add_option("--max-connections", options->max_connections,
+                   "Open connections at most; at the limit the longest-idle connection of "
+                   "another client is closed to make room")
+      ->envname("IRSA_MAX_CONNECTIONS")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
+      ->capture_default_str();
+  serve
+      ->add_option("--max-connections-per-client", options->max_connections_per_client,
+                   "Open connections per client IP address at most (0: no limit; behind a "
+                   "proxy every client has the proxy's address)")
+      ->envname("IRSA_MAX_CONNECTIONS_PER_CLIENT")
+      ->capture_default_str();
+  serve
+      ->add_option("--idle-timeout-seconds", options->idle_timeout_seconds,
+                   "Close a keep-alive connection idle this long")
+      ->envname("IRSA_IDLE_TIMEOUT_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  serve
       ->add_flag("--access-log,!--no-access-log", options->access_log,
                  "Per-request JSON access log on stderr (default: on)")
       ->envname("IRSA_ACCESS_LOG");

@@ -8,8 +8,13 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
 #include <csignal>
 #include <mutex>
+#include <utility>
 
 #include "base/log.h"
 #include "http/connection.h"
@@ -67,13 +72,46 @@ Result<std::unique_ptr<asio::ssl::context>> MakeTlsContext(const TlsOptions& tls
   return ctx;
 }
 
-// Releases a reserved connection slot unless ownership passed to a connection.
-struct SlotRelease {
-  void operator()(internal::ServerCore* core) const { core->ConnectionClosed(); }
+// A reserved connection slot, released unless ownership passed to a connection.
+class Slot {
+ public:
+  Slot(internal::ServerCore& core, std::string client_key)
+      : core_(&core), client_key_(std::move(client_key)) {}
+  Slot(Slot&& other) noexcept
+      : core_(std::exchange(other.core_, nullptr)), client_key_(std::move(other.client_key_)) {}
+  Slot& operator=(Slot&&) = delete;
+  ~Slot() {
+    if (core_) core_->ConnectionClosed(client_key_);
+  }
+  const std::string& client_key() const { return client_key_; }
+  // Hands the slot over; returns the client key.
+  std::string Release() {
+    core_ = nullptr;
+    return std::move(client_key_);
+  }
+
+ private:
+  internal::ServerCore* core_;
+  std::string client_key_;
 };
-using Slot = std::unique_ptr<internal::ServerCore, SlotRelease>;
+
+// The client address as a map key: 4 bytes for IPv4 (also IPv4-mapped IPv6), 16 for IPv6.
+std::string ClientKey(const asio::ip::address& address) {
+  if (address.is_v6()) {
+    const asio::ip::address_v6 v6 = address.to_v6();
+    if (v6.is_v4_mapped()) {
+      const auto bytes = asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes();
+      return std::string(bytes.begin(), bytes.end());
+    }
+    const auto bytes = v6.to_bytes();
+    return std::string(bytes.begin(), bytes.end());
+  }
+  const auto bytes = address.to_v4().to_bytes();
+  return std::string(bytes.begin(), bytes.end());
+}
 
 void RunWorker(internal::Worker& w) {
+  internal::MarkIoThread();
   for (;;) {
     try {
       w.ioc.run();
@@ -102,7 +140,9 @@ std::string BoundEndpoint::ToString() const {
 
 class Server::Impl {
  public:
-  Impl(ServerOptions options, Handler handler) : core_(std::move(options), std::move(handler)) {}
+  Impl(ServerOptions options, internal::Handlers handlers)
+      : core_(std::move(options), std::move(handlers)),
+        link_(std::make_shared<internal::ServerLink>()) {}
   ~Impl() { Stop(std::chrono::milliseconds(0)); }
 
   Status Start();
@@ -112,6 +152,9 @@ class Server::Impl {
     return bound_;
   }
   int64_t OpenConnections() const { return core_.open_connections(); }
+  size_t PeakStreamBufferBytes() const {
+    return link_->peak_stream_bytes.load(std::memory_order_relaxed);
+  }
 
  private:
   struct Listener {
@@ -125,10 +168,20 @@ class Server::Impl {
 
   Status Listen(const ListenerOptions& opt, Listener& l);
   void Accept(Listener& l);
+  // A connection accepted at max_connections, waiting for an idle one to be evicted.
+  struct Newcomer {
+    tcp::socket socket;
+    asio::ssl::context* tls;
+    Slot slot;
+    std::vector<internal::Worker*> candidates;  // workers with idle connections, oldest first
+  };
+  void OnAccepted(Listener& l, internal::Worker& w, tcp::socket socket);
+  void EvictFor(std::shared_ptr<Newcomer> job, size_t index);
   template <typename F>
   void ForEachConnection(F f);
 
   internal::ServerCore core_;
+  std::shared_ptr<internal::ServerLink> link_;
   mutable std::mutex mu_;  // guards state_ and the vectors below against Start/Stop/Bound races
   State state_ = State::kNew;
   std::unique_ptr<asio::ssl::context> tls_;  // outlives the workers' connections
@@ -168,6 +221,12 @@ Status Server::Impl::Start() {
   if (state_ != State::kNew) return StartError("http server: Start called twice");
   const ServerOptions& o = core_.options();
   if (o.listeners.empty()) return StartError("http server: no listeners configured");
+  if (o.stream_body && !core_.handlers()->stream) {
+    return StartError("http server: stream_body is set but no StreamHandler was given");
+  }
+  if (core_.handlers()->stream && !o.worker_pool) {
+    return StartError("http server: a StreamHandler needs ServerOptions::worker_pool");
+  }
   bool any_tls = false;
   for (const auto& l : o.listeners) any_tls |= l.tls;
   if (any_tls) {
@@ -218,21 +277,87 @@ void Server::Impl::Accept(Listener& l) {
                               });
                               return;
                             }
-                            if (!core_.TryOpenConnection()) {
-                              core_.CountError(HttpErrorReason::kMaxConnections);
-                              error_code ignored;
-                              socket.close(ignored);
-                              Accept(l);
-                              return;
-                            }
-                            asio::post(
-                                w.ioc, [this, &w, tls = l.tls ? tls_.get() : nullptr,
-                                        slot = Slot(&core_), socket = std::move(socket)]() mutable {
-                                  slot.release();  // the connection owns the slot from here on
-                                  internal::StartConnection(core_, w, std::move(socket), tls);
-                                });
+                            OnAccepted(l, w, std::move(socket));
                             Accept(l);
                           });
+}
+
+// Runs on workers_[0]'s thread (the acceptors').
+void Server::Impl::OnAccepted(Listener& l, internal::Worker& w, tcp::socket socket) {
+  error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone; the socket closes here
+  std::string client_key = ClientKey(peer.address());
+  asio::ssl::context* tls = l.tls ? tls_.get() : nullptr;
+  switch (core_.TryOpenConnection(client_key)) {
+    case internal::Admission::kAdmitted:
+      break;
+    case internal::Admission::kPerClientLimit:
+      core_.CountError(HttpErrorReason::kPerClientLimit);
+      return;  // the socket closes here
+    case internal::Admission::kFull: {
+      // Make room by closing the connection idle the longest, if one (of another client) is.
+      std::vector<internal::Worker*> candidates;
+      for (auto& worker : workers_) {
+        if (worker->idle_count.load(std::memory_order_relaxed) > 0) {
+          candidates.push_back(worker.get());
+        }
+      }
+      if (candidates.empty()) {
+        core_.CountError(HttpErrorReason::kMaxConnections);
+        return;
+      }
+      std::sort(candidates.begin(), candidates.end(), [](internal::Worker* a, internal::Worker* b) {
+        return a->oldest_idle_ns.load(std::memory_order_relaxed) <
+               b->oldest_idle_ns.load(std::memory_order_relaxed);
+      });
+      core_.ForceOpenConnection(client_key);
+      EvictFor(std::make_shared<Newcomer>(Newcomer{.socket = std::move(socket),
+                                                   .tls = tls,
+                                                   .slot = Slot(core_, std::move(client_key)),
+                                                   .candidates = std::move(candidates)}),
+               0);
+      return;
+    }
+  }
+  asio::post(w.ioc, [this, &w, tls, slot = Slot(core_, std::move(client_key)),
+                     socket = std::move(socket)]() mutable {
+    std::string key = slot.Release();  // the connection owns the slot from here on
+    internal::StartConnection(core_, w, link_, std::move(socket), tls, std::move(key));
+  });
+}
+
+// On candidates[index]'s thread: closes its longest-idle connection of another client and starts
+// the newcomer there, or passes on to the next candidate; with none left the newcomer is refused
+// (its socket closes and its slot is released when the job is destroyed).
+void Server::Impl::EvictFor(std::shared_ptr<Newcomer> job, size_t index) {
+  internal::Worker& w = *job->candidates[index];
+  asio::post(w.ioc, [this, &w, job = std::move(job), index]() mutable {
+    if (core_.draining()) return;
+    if (internal::ConnectionBase* victim = w.OldestIdleNotFrom(job->slot.client_key())) {
+      core_.CountIdleEviction();
+      victim->ForceClose();
+      // Re-home the socket on this worker (it was accepted on another one).
+      error_code ec;
+      const tcp::socket::protocol_type protocol = job->socket.local_endpoint(ec).protocol();
+      const tcp::socket::native_handle_type fd = job->socket.release(ec);
+      if (ec) return;
+      tcp::socket socket(w.ioc);
+      socket.assign(protocol, fd, ec);
+      if (ec) {
+        ::close(fd);
+        return;
+      }
+      std::string key = job->slot.Release();
+      internal::StartConnection(core_, w, link_, std::move(socket), job->tls, std::move(key));
+      return;
+    }
+    if (index + 1 < job->candidates.size()) {
+      EvictFor(std::move(job), index + 1);
+      return;
+    }
+    core_.CountError(HttpErrorReason::kMaxConnections);
+  });
 }
 
 template <typename F>
@@ -268,6 +393,8 @@ void Server::Impl::Stop(std::chrono::milliseconds grace) {
     ForEachConnection([](internal::ConnectionBase& c) { c.ForceClose(); });
     core_.WaitForNoConnections(std::chrono::steady_clock::now() + kForceCloseWait);
   }
+  // From here on, completions from other threads (late Responders, pool tasks) are dropped.
+  link_->Shutdown();
   for (auto& w : workers_) w->guard.reset();
   for (auto& w : workers_) w->ioc.stop();  // anything left is destroyed with the io_context
   for (auto& w : workers_) {
@@ -280,13 +407,20 @@ void Server::Impl::Stop(std::chrono::milliseconds grace) {
   log::Info("http server stopped");
 }
 
-Server::Server(ServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+Server::Server(ServerOptions options, Handler handler, StreamHandler stream_handler)
+    : impl_(std::make_unique<Impl>(
+          std::move(options),
+          internal::Handlers{.sync = std::move(handler), .stream = std::move(stream_handler)})) {}
+Server::Server(ServerOptions options, AsyncHandler handler, StreamHandler stream_handler)
+    : impl_(std::make_unique<Impl>(
+          std::move(options),
+          internal::Handlers{.async = std::move(handler), .stream = std::move(stream_handler)})) {}
 Server::~Server() = default;
 Status Server::Start() { return impl_->Start(); }
 std::vector<BoundEndpoint> Server::BoundEndpoints() const { return impl_->BoundEndpoints(); }
 void Server::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
 int64_t Server::OpenConnections() const { return impl_->OpenConnections(); }
+size_t Server::PeakStreamBufferBytes() const { return impl_->PeakStreamBufferBytes(); }
 
 int RunUntilSignal(Server& server, std::chrono::milliseconds grace) {
   asio::io_context ioc(1);

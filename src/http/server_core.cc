@@ -13,8 +13,9 @@ namespace irsa::http::internal {
 namespace {
 
 constexpr std::string_view kReasonNames[] = {
-    "bad_request",   "header_too_large", "body_too_large", "read_timeout",      "write_timeout",
-    "tls_handshake", "max_connections",  "accept",         "handler_exception",
+    "bad_request",       "header_too_large", "body_too_large",   "read_timeout",
+    "write_timeout",     "tls_handshake",    "max_connections",  "accept",
+    "handler_exception", "per_client_limit", "worker_pool_full", "stream_aborted",
 };
 static_assert(std::size(kReasonNames) == static_cast<size_t>(HttpErrorReason::kCount));
 
@@ -38,6 +39,8 @@ HttpResponse DefaultErrorResponse(const Error& error, std::string_view request_i
 void SetText(HttpResponse& resp, int status, std::string body, std::string_view action) {
   resp.status = status;
   resp.headers.clear();
+  resp.body_writer = nullptr;
+  resp.content_length.reset();
   resp.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   resp.body = std::move(body);
   resp.labels = {};
@@ -96,8 +99,9 @@ std::string_view HttpDate(SystemTime now) {
 
 }  // namespace
 
-ServerCore::ServerCore(ServerOptions options, Server::Handler handler)
-    : options_(std::move(options)), handler_(std::move(handler)) {
+ServerCore::ServerCore(ServerOptions options, Handlers handlers)
+    : options_(std::move(options)),
+      handlers_(std::make_shared<const Handlers>(std::move(handlers))) {
   if (!options_.registry) options_.registry = &metrics::DefaultRegistry();
   if (!options_.random) options_.random = &SystemRandom::Instance();
   if (!options_.clock) options_.clock = &SystemClock::Instance();
@@ -117,32 +121,47 @@ ServerCore::ServerCore(ServerOptions options, Server::Handler handler)
   for (size_t i = 0; i < std::size(kReasonNames); ++i) {
     errors_[i] = &errors.WithLabels({kReasonNames[i]});
   }
+  idle_evictions_ =
+      &r.GetCounter("irsa_http_idle_evictions_total",
+                    "Idle connections closed to make room for a new one at max_connections.");
+}
+
+bool ServerCore::IsBuiltin(const HttpRequest& req) {
+  return (req.method == "GET" || req.method == "HEAD") && IsBuiltinPath(req.path);
 }
 
 void ServerCore::Dispatch(HttpRequest& req, HttpResponse& resp) {
-  if ((req.method == "GET" || req.method == "HEAD") && IsBuiltinPath(req.path)) {
-    if (req.path == "/healthz") {
-      SetText(resp, 200, "ok", "Healthz");
-    } else if (req.path == "/readyz") {
-      bool ready = !draining();
-      if (ready && options_.ready) {
-        try {
-          ready = options_.ready();
-        } catch (...) {
-          ready = false;
-        }
-      }
-      SetText(resp, ready ? 200 : 503, ready ? "ok" : "not ready", "Readyz");
-    } else {
-      std::string text;
-      options_.registry->RenderTo(text);
-      SetText(resp, 200, std::move(text), "Metrics");
-      resp.headers[0].second = "text/plain; version=0.0.4; charset=utf-8";
-    }
-    return;
+  if (IsBuiltin(req)) {
+    AnswerBuiltin(req, resp);
+  } else {
+    CallHandler(req, resp);
   }
+}
+
+void ServerCore::AnswerBuiltin(const HttpRequest& req, HttpResponse& resp) {
+  if (req.path == "/healthz") {
+    SetText(resp, 200, "ok", "Healthz");
+  } else if (req.path == "/readyz") {
+    bool ready = !draining();
+    if (ready && options_.ready) {
+      try {
+        ready = options_.ready();
+      } catch (...) {
+        ready = false;
+      }
+    }
+    SetText(resp, ready ? 200 : 503, ready ? "ok" : "not ready", "Readyz");
+  } else {
+    std::string text;
+    options_.registry->RenderTo(text);
+    SetText(resp, 200, std::move(text), "Metrics");
+    resp.headers[0].second = "text/plain; version=0.0.4; charset=utf-8";
+  }
+}
+
+void ServerCore::CallHandler(HttpRequest& req, HttpResponse& resp) {
   try {
-    resp = handler_(req);
+    resp = handlers_->sync(req);
   } catch (const std::exception& e) {
     CountError(HttpErrorReason::kHandlerException);
     log::Error("http handler threw", {{"request_id", req.request_id}, {"what", e.what()}});
@@ -219,17 +238,44 @@ void ServerCore::Record(const HttpRequest& req, const HttpResponse& resp, size_t
   log::WriteRaw(line);
 }
 
-bool ServerCore::TryOpenConnection() {
+Admission ServerCore::TryOpenConnection(const std::string& client_key) {
+  const size_t per_client = options_.max_connections_per_client;
+  std::unique_lock<std::mutex> lock;
+  size_t* client_count = nullptr;
+  if (per_client > 0) {
+    lock = std::unique_lock(clients_mu_);
+    client_count = &clients_[client_key];
+    if (*client_count >= per_client) {
+      if (*client_count == 0) clients_.erase(client_key);
+      return Admission::kPerClientLimit;
+    }
+  }
   int64_t n = open_.fetch_add(1, std::memory_order_relaxed);
   if (n >= static_cast<int64_t>(options_.max_connections)) {
     open_.fetch_sub(1, std::memory_order_relaxed);
-    return false;
+    if (client_count && *client_count == 0) clients_.erase(client_key);
+    return Admission::kFull;
   }
+  if (client_count) ++*client_count;
   open_gauge_->Inc();
-  return true;
+  return Admission::kAdmitted;
 }
 
-void ServerCore::ConnectionClosed() {
+void ServerCore::ForceOpenConnection(const std::string& client_key) {
+  if (options_.max_connections_per_client > 0) {
+    std::lock_guard lock(clients_mu_);
+    ++clients_[client_key];
+  }
+  open_.fetch_add(1, std::memory_order_relaxed);
+  open_gauge_->Inc();
+}
+
+void ServerCore::ConnectionClosed(const std::string& client_key) {
+  if (options_.max_connections_per_client > 0) {
+    std::lock_guard lock(clients_mu_);
+    auto it = clients_.find(client_key);
+    if (it != clients_.end() && --it->second == 0) clients_.erase(it);
+  }
   open_gauge_->Dec();
   if (open_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     std::lock_guard lock(mu_);
@@ -244,6 +290,12 @@ bool ServerCore::WaitForNoConnections(std::chrono::steady_clock::time_point unti
 
 void RenderResponseHead(std::string& out, const HttpResponse& resp, std::string_view request_id,
                         bool keep_alive, bool http10, SystemTime now) {
+  RenderResponseHead(out, resp, request_id, keep_alive, http10, now,
+                     {.kind = BodyFraming::Kind::kLength, .length = resp.body.size()});
+}
+
+void RenderResponseHead(std::string& out, const HttpResponse& resp, std::string_view request_id,
+                        bool keep_alive, bool http10, SystemTime now, BodyFraming framing) {
   out += "HTTP/1.1 ";
   AppendInt(out, resp.status);
   out += ' ';
@@ -263,9 +315,23 @@ void RenderResponseHead(std::string& out, const HttpResponse& resp, std::string_
     out += "\r\n";
   }
   if (!StatusHasNoBody(resp.status)) {
-    out += "Content-Length: ";
-    AppendInt(out, static_cast<int64_t>(resp.body.size()));
-    out += "\r\n";
+    switch (framing.kind) {
+      case BodyFraming::Kind::kLength: {
+        out += "Content-Length: ";
+        char buf[24];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, framing.length);
+        (void)ec;
+        out.append(buf, end);
+        out += "\r\n";
+        break;
+      }
+      case BodyFraming::Kind::kChunked:
+        out += "Transfer-Encoding: chunked\r\n";
+        break;
+      case BodyFraming::Kind::kUntilClose:
+      case BodyFraming::Kind::kNone:
+        break;
+    }
   }
   if (!keep_alive) {
     out += "Connection: close\r\n";

@@ -1,6 +1,7 @@
 // Internal to the http module: the transport-independent half of the server. Holds the options,
-// handler and metric handles shared by all connections; routes a parsed request to a built-in
-// endpoint or the handler; renders response heads, server-generated errors and access-log lines.
+// handlers and metric handles shared by all connections; answers built-in endpoints and calls the
+// synchronous handler; renders response heads, server-generated errors and access-log lines;
+// accounts connections (global and per-client limits).
 //
 // Thread-safety: after construction everything here is read-only or atomic, and is used
 // concurrently from all IO threads.
@@ -10,9 +11,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/error.h"
@@ -33,19 +37,41 @@ enum class HttpErrorReason {
   kMaxConnections,
   kAccept,
   kHandlerException,
+  kPerClientLimit,
+  kWorkerPoolFull,
+  kStreamAborted,
   kCount,
 };
 
+// The application's handlers: `sync` or `async` (exactly one), `stream` optional. Shared with pool
+// tasks, which may outlive the server.
+struct Handlers {
+  Server::Handler sync;
+  Server::AsyncHandler async;
+  Server::StreamHandler stream;
+};
+
+// Result of ServerCore::TryOpenConnection.
+enum class Admission { kAdmitted, kFull, kPerClientLimit };
+
 class ServerCore {
  public:
-  ServerCore(ServerOptions options, Server::Handler handler);
+  ServerCore(ServerOptions options, Handlers handlers);
 
   const ServerOptions& options() const { return options_; }
   const Clock& clock() const { return *options_.clock; }
   Random& random() const { return *options_.random; }
 
-  // Answers a built-in endpoint or calls the handler (catching anything it throws). Sets the
-  // response labels for built-ins. `req.request_id` must already be set.
+  const std::shared_ptr<const Handlers>& handlers() const { return handlers_; }
+
+  // Whether `req` (method and decoded path) names a built-in endpoint.
+  static bool IsBuiltin(const HttpRequest& req);
+  // Answers a built-in endpoint (labels service="http").
+  void AnswerBuiltin(const HttpRequest& req, HttpResponse& resp);
+  // Calls the synchronous handler, catching anything it throws (500) and refusing an invalid
+  // status (500). `req.request_id` must already be set.
+  void CallHandler(HttpRequest& req, HttpResponse& resp);
+  // AnswerBuiltin or CallHandler.
   void Dispatch(HttpRequest& req, HttpResponse& resp);
 
   // A response for an error the server produced itself (labels service="http").
@@ -58,10 +84,17 @@ class ServerCore {
 
   void CountError(HttpErrorReason reason) { errors_[static_cast<int>(reason)]->Inc(); }
 
-  // Connection accounting: TryOpen reserves a slot (false when at max_connections); Closed
-  // releases it and wakes WaitForNoConnections.
-  bool TryOpenConnection();
-  void ConnectionClosed();
+  void CountIdleEviction() { idle_evictions_->Inc(); }
+
+  // Connection accounting. `client_key` identifies the client address (its bytes, an
+  // IPv4-mapped IPv6 address as IPv4; counted only when max_connections_per_client > 0).
+  // TryOpenConnection reserves a slot unless the client is at
+  // its limit or the server at max_connections; ForceOpenConnection reserves one regardless of
+  // max_connections (a room-making eviction is under way); ConnectionClosed releases it and wakes
+  // WaitForNoConnections.
+  Admission TryOpenConnection(const std::string& client_key);
+  void ForceOpenConnection(const std::string& client_key);
+  void ConnectionClosed(const std::string& client_key);
   int64_t open_connections() const { return open_.load(std::memory_order_relaxed); }
   // Waits until no connection is open or `until` (real time: this is about sockets) passes;
   // true if none is open.
@@ -72,17 +105,32 @@ class ServerCore {
 
  private:
   ServerOptions options_;
-  Server::Handler handler_;
+  std::shared_ptr<const Handlers> handlers_;
 
   metrics::Family<metrics::Counter>* requests_;
   metrics::Family<metrics::Histogram>* durations_;
   metrics::Gauge* open_gauge_;
   metrics::Counter* errors_[static_cast<int>(HttpErrorReason::kCount)];
+  metrics::Counter* idle_evictions_;
 
   std::atomic<int64_t> open_{0};
   std::atomic<bool> draining_{false};
   std::mutex mu_;
   std::condition_variable cv_;
+  std::mutex clients_mu_;
+  std::unordered_map<std::string, size_t> clients_;  // open connections per client key
+};
+
+// How a response body is delimited on the wire.
+struct BodyFraming {
+  enum class Kind {
+    kLength,      // Content-Length: length
+    kChunked,     // Transfer-Encoding: chunked
+    kUntilClose,  // neither; the body ends when the connection closes (HTTP/1.0, unknown length)
+    kNone,        // neither, and no body follows (HEAD of a body of unknown length)
+  };
+  Kind kind = Kind::kLength;
+  uint64_t length = 0;
 };
 
 // Appends the status line and headers (through the blank line) for `resp`.
@@ -90,6 +138,9 @@ class ServerCore {
 // keep-alive is announced explicitly). No Content-Length for 1xx/204/304.
 void RenderResponseHead(std::string& out, const HttpResponse& resp, std::string_view request_id,
                         bool keep_alive, bool http10, SystemTime now);
+// The same with explicit framing (ignored for 1xx/204/304, which never carry framing headers).
+void RenderResponseHead(std::string& out, const HttpResponse& resp, std::string_view request_id,
+                        bool keep_alive, bool http10, SystemTime now, BodyFraming framing);
 
 // The reason phrase for a status ("OK", "Not Found"); "Unknown" for unlisted codes.
 std::string_view ReasonPhrase(int status);

@@ -152,6 +152,9 @@ int Serve(const ServeOptions& options) {
   http::ServerOptions server_options;
   server_options.io_threads = options.threads;
   server_options.max_body_bytes = options.max_body_bytes;
+  server_options.max_connections = options.max_connections;
+  server_options.max_connections_per_client = options.max_connections_per_client;
+  server_options.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
   server_options.access_log = options.access_log;
   Result<http::ListenerOptions> plain = ParseListen(options.listen, false);
   if (!plain.ok()) return fail(plain.error());

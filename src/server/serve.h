@@ -22,6 +22,10 @@ struct ServeOptions {
   int threads = 0;
   std::string log_level = "info";
   size_t max_body_bytes = 1 << 20;
+  // Connection limits (http::ServerOptions, "Connection limits").
+  size_t max_connections = 10000;
+  size_t max_connections_per_client = 1000;  // 0 = no per-client limit
+  int idle_timeout_seconds = 60;
   bool access_log = true;
   WebhookSettings webhook;  // --webhook-*
 };

@@ -266,6 +266,85 @@ class AccessLogTest(unittest.TestCase):
         self.assertEqual(self.access_lines(env={"IRSA_ACCESS_LOG": "false"}), [])
 
 
+class ConnectionLimitsTest(unittest.TestCase):
+    """Issue 12: --max-connections-per-client refuses a client's extra connections, and at
+    --max-connections the connection of another client idle the longest is closed to make room;
+    boto3 from another address keeps being served."""
+
+    def connect(self, server, source_ip):
+        host, port = server.http[len("http://"):].split(":")
+        return socket.create_connection((host, int(port)), timeout=5,
+                                        source_address=(source_ip, 0))
+
+    def get(self, s, path):
+        """A keep-alive GET on socket s; returns (status line, body)."""
+        s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            self.assertTrue(chunk, data)
+            data += chunk
+        head, body = data.split(b"\r\n\r\n", 1)
+        length = [int(l.split(b":")[1]) for l in head.split(b"\r\n")
+                  if l.lower().startswith(b"content-length:")][0]
+        while len(body) < length:
+            chunk = s.recv(65536)
+            self.assertTrue(chunk, body)
+            body += chunk
+        return head.split(b"\r\n")[0].decode(), body.decode()
+
+    def idle_connection(self, server, source_ip):
+        """A keep-alive connection from source_ip that has completed one request."""
+        s = self.connect(server, source_ip)
+        self.assertEqual(self.get(s, "/healthz"), ("HTTP/1.1 200 OK", "ok"))
+        return s
+
+    def assert_closed_by_server(self, s):
+        s.settimeout(5)
+        try:
+            self.assertEqual(s.recv(4096), b"")
+        except ConnectionResetError:
+            pass
+
+    def test_per_client_cap_and_idle_eviction(self):
+        server = fx.IrsaServer(extra_args=["--max-connections", "4",
+                                           "--max-connections-per-client", "3"],
+                               tls=False).start()
+        sockets = []
+        try:
+            sockets = [self.idle_connection(server, "127.0.0.2") for _ in range(3)]
+            extra = self.connect(server, "127.0.0.2")
+            sockets.append(extra)
+            self.assert_closed_by_server(extra)
+            sockets.append(self.idle_connection(server, "127.0.0.3"))  # the 4th connection
+            # boto3 (from 127.0.0.1) makes the 5th: the oldest idle connection (of 127.0.0.2)
+            # is closed to make room.
+            self.assertEqual(client(server, "sts").get_caller_identity()["Account"],
+                             fx.ACCOUNT_ID)
+            self.assert_closed_by_server(sockets[0])
+            status, text = self.get(sockets[1], "/metrics")
+            self.assertEqual(status, "HTTP/1.1 200 OK")
+            self.assertIn('irsa_http_errors_total{reason="per_client_limit"} 1\n', text)
+            self.assertIn("irsa_http_idle_evictions_total 1\n", text)
+        finally:
+            for s in sockets:
+                s.close()
+            server.stop()
+
+    def test_environment_variables_set_the_limits(self):
+        server = fx.IrsaServer(env={"IRSA_MAX_CONNECTIONS_PER_CLIENT": "1"}, tls=False).start()
+        try:
+            first = self.idle_connection(server, "127.0.0.2")
+            second = self.connect(server, "127.0.0.2")
+            self.assert_closed_by_server(second)
+            first.close()
+            second.close()
+            self.assertEqual(client(server, "sts").get_caller_identity()["Account"],
+                             fx.ACCOUNT_ID)
+        finally:
+            server.stop()
+
+
 class RestartTest(unittest.TestCase):
     def test_restart_keeps_credentials_and_kill9_loses_no_acknowledged_write(self):
         server = fx.IrsaServer(tls=False).start()

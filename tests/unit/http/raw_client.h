@@ -26,6 +26,7 @@ struct RawResponse {
   int status = 0;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
+  std::vector<size_t> chunk_sizes;  // chunked responses: each chunk's size, the final 0 included
   std::string Header(std::string_view lower) const {
     for (const auto& [n, v] : headers) {
       if (n == lower) return v;
@@ -42,8 +43,16 @@ struct RawResponse {
 
 class RawClient {
  public:
-  explicit RawClient(uint16_t port) {
+  // Connects to 127.0.0.1:port; with `local_ip` (e.g. "127.0.0.2", another loopback address) the
+  // connection comes from that address, so tests can play several clients.
+  explicit RawClient(uint16_t port, const char* local_ip = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (local_ip) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, local_ip, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -102,9 +111,27 @@ class RawClient {
     }
     buf_.erase(0, head_end + 4);
     if (r.status < 200 || r.status == 204 || r.status == 304) return r;  // never a body
+    if (head_only_) return r;
+    if (r.Header("transfer-encoding") == "chunked") {
+      // Chunk sizes and data only (the server sends no extensions or trailers).
+      for (;;) {
+        size_t eol;
+        while ((eol = buf_.find("\r\n")) == std::string::npos) {
+          if (!Fill(deadline)) return std::nullopt;
+        }
+        const size_t size = std::strtoull(buf_.substr(0, eol).c_str(), nullptr, 16);
+        r.chunk_sizes.push_back(size);
+        while (buf_.size() < eol + 2 + size + 2) {
+          if (!Fill(deadline)) return std::nullopt;
+        }
+        if (buf_.compare(eol + 2 + size, 2, "\r\n") != 0) return std::nullopt;
+        r.body.append(buf_, eol + 2, size);
+        buf_.erase(0, eol + 2 + size + 2);
+        if (size == 0) return r;
+      }
+    }
     if (r.HasHeader("content-length")) {
       size_t len = std::strtoull(r.Header("content-length").c_str(), nullptr, 10);
-      if (head_only_) len = 0;
       while (buf_.size() < len) {
         if (!Fill(deadline)) return std::nullopt;
       }
@@ -136,6 +163,10 @@ class RawClient {
 
   void set_head_only(bool v) { head_only_ = v; }
   int fd() const { return fd_; }
+  // Half-closes the sending side (the server reads EOF).
+  void ShutdownSend() { ::shutdown(fd_, SHUT_WR); }
+  // Bytes received but not yet consumed by Read.
+  const std::string& pending() const { return buf_; }
 
  private:
   // Appends what arrives before the deadline; false on EOF, error or timeout.
