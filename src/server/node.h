@@ -27,6 +27,8 @@
 #include "oidc/remote_issuer_keys.h"
 #include "protocol/authn.h"
 #include "protocol/router.h"
+#include "s3/local_backend.h"
+#include "s3/service.h"
 #include "server/kube_clusters.h"
 #include "store/store.h"
 #include "sts/session_token.h"
@@ -56,6 +58,12 @@ struct NodeOptions {
   std::string oidc_ca_bundle;            // extra trust anchors for remote OIDC issuers
   std::string explain_denials = "full";  // authz::ParseExplainDenials: full | encoded | none
   bool kube_api_allow_http = false;      // accept kube admin tokens over plain HTTP
+  // Serve S3 (irsa serve): opens the local object backend, which one process holds at a time;
+  // offline commands on the same data directory leave it closed.
+  bool serve_s3 = false;
+  std::string s3_dir;                   // "" = <data_dir>/s3: the local object backend
+  size_t s3_max_body_bytes = 64 << 20;  // object bytes per S3 request or response body
+  size_t max_body_bytes = 0;            // body limit of the other routes; 0: the server's
 };
 
 class Node {
@@ -83,6 +91,7 @@ class Node {
  private:
   explicit Node(NodeOptions options) : options_(std::move(options)) {}
   Status Bootstrap();
+  Status OpenS3();
   Status Reset();
 
   NodeOptions options_;
@@ -107,6 +116,8 @@ class Node {
   std::unique_ptr<kube::KubeApi> kube_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<sts::StsService> sts_;
+  std::unique_ptr<s3::LocalBackend> s3_backend_;
+  std::unique_ptr<s3::S3Service> s3_;
   std::unique_ptr<protocol::Router> router_;
   std::optional<std::pair<std::string, std::string>> generated_admin_key_;
 };
