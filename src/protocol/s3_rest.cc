@@ -204,7 +204,11 @@ HttpResponse S3Dispatcher::Handle(HttpRequest& request) const {
     if (location.ok()) input.location_constraint = std::move(*location);
   }
   if (!op.per_key) {
-    if (Status allowed = AuthorizeOn(op, caller, *bucket, input, facts); !allowed.ok()) {
+    // CreateBucket creates in the caller's account: an existing bucket of another account is the
+    // service's BucketAlreadyExists, not a cross-account decision.
+    const std::optional<s3::BucketRecord> target =
+        op.name == "CreateBucket" ? std::nullopt : *bucket;
+    if (Status allowed = AuthorizeOn(op, caller, target, input, facts); !allowed.ok()) {
       return fail(allowed.error());
     }
   } else {
