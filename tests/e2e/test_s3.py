@@ -90,7 +90,8 @@ class S3Test(unittest.TestCase):
     def role_session(self, name, identity_policy):
         """An S3 client with the credentials of a fresh role (assumed by the account root) whose
         only permissions are `identity_policy`."""
-        trust = policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT_ID},
+        trust = policy({"Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT_ID},
                         "Action": "sts:AssumeRole"})
         self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
         self.iam.put_role_policy(RoleName=name, PolicyName="s3", PolicyDocument=identity_policy)
@@ -383,6 +384,64 @@ class S3Test(unittest.TestCase):
         self.assertEqual(error_code(lambda: bad.get_object(Bucket="public-site",
                                                            Key="index.html")),
                          "SignatureDoesNotMatch")
+
+
+class S3CrossAccountTest(unittest.TestCase):
+    """A bucket of another account: the caller's identity policy and the bucket policy must both
+    allow. The second account is bootstrapped by restarting the node with another --account-id on
+    the same data directory (both accounts then live in its store)."""
+
+    OTHER = ("444455556666", "AKIAIRSATESTOTHER001", "irsaTestOtherSecretKey000000000000000000")
+
+    def test_cross_account_needs_identity_and_bucket_policy(self):
+        first = fx.IrsaServer(tls=False).start()
+        self.addCleanup(shutil.rmtree, first.data_dir, True)
+        iam = boto3.client("iam", endpoint_url=first.http, region_name="us-east-1",
+                           aws_access_key_id=fx.ADMIN_KEY_ID,
+                           aws_secret_access_key=fx.ADMIN_SECRET)
+        trust = policy({"Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT_ID},
+                        "Action": "sts:AssumeRole"})
+        for name, action in (("cross-reader", "s3:GetObject"),
+                             ("cross-none", "sts:GetCallerIdentity")):
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+            iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=policy(
+                {"Effect": "Allow", "Action": action, "Resource": "*"}))
+        first.stop(remove=False)
+
+        server = fx.IrsaServer(tls=False, data_dir=first.data_dir, store=first.store,
+                               account=self.OTHER).start()
+        self.addCleanup(server.stop)
+        owner = s3_client(server.http, self.OTHER[1], self.OTHER[2])
+        owner.create_bucket(Bucket="foreign-bucket")
+        owner.put_object(Bucket="foreign-bucket", Key="data.txt", Body=b"theirs")
+        # The first account's root cannot take the name, nor read the bucket without a grant.
+        mine = s3_client(server.http)
+        self.assertEqual(error_code(lambda: mine.create_bucket(Bucket="foreign-bucket")),
+                         "BucketAlreadyExists")
+        self.assertNotIn("foreign-bucket", [b["Name"] for b in mine.list_buckets()["Buckets"]])
+        sts = boto3.client("sts", endpoint_url=server.http, region_name="us-east-1",
+                           aws_access_key_id=fx.ADMIN_KEY_ID, aws_secret_access_key=fx.ADMIN_SECRET)
+
+        def session(role):
+            creds = sts.assume_role(RoleArn="arn:aws:iam::%s:role/%s" % (ACCOUNT_ID, role),
+                                    RoleSessionName="cross")["Credentials"]
+            return s3_client(server.http, creds["AccessKeyId"], creds["SecretAccessKey"],
+                             creds["SessionToken"])
+
+        reader, none = session("cross-reader"), session("cross-none")
+        get = lambda client: client.get_object(Bucket="foreign-bucket", Key="data.txt")
+        self.assertEqual(error_code(lambda: get(reader)), "AccessDenied")  # no bucket policy
+        self.assertEqual(error_code(lambda: get(mine)), "AccessDenied")  # not even the root
+        owner.put_bucket_policy(Bucket="foreign-bucket", Policy=policy(
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT_ID},
+             "Action": "s3:GetObject", "Resource": "arn:aws:s3:::foreign-bucket/*"}))
+        self.assertEqual(get(reader)["Body"].read(), b"theirs")
+        self.assertEqual(get(mine)["Body"].read(), b"theirs")
+        # Both sides must allow: the bucket policy alone does not grant the role without it.
+        self.assertEqual(error_code(lambda: get(none)), "AccessDenied")
+        self.assertEqual(error_code(lambda: reader.put_object(Bucket="foreign-bucket", Key="x",
+                                                              Body=b"x")), "AccessDenied")
 
 
 class S3WalkthroughTest(unittest.TestCase):
