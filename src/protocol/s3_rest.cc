@@ -1,7 +1,9 @@
 #include "protocol/s3_rest.h"
 
 #include <chrono>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 
 #include "base/encoding.h"
 #include "policy/policy.h"
@@ -63,6 +65,11 @@ class S3Dispatcher {
   const authz::Authorizer& authz_;
   s3::S3Service& service_;
   S3HandlerOptions options_;
+  // Bucket policies compiled once per text (DESIGN: untrusted documents are compiled once and
+  // evaluated many times); emptied when it reaches kMaxCachedPolicies.
+  static constexpr size_t kMaxCachedPolicies = 1024;
+  mutable std::mutex policies_mu_;
+  mutable std::unordered_map<std::string, policy::CompiledPolicyPtr> policies_;
 };
 
 Result<std::optional<s3::BucketRecord>> S3Dispatcher::LookUpBucket(
@@ -79,12 +86,19 @@ Result<std::optional<s3::BucketRecord>> S3Dispatcher::LookUpBucket(
 Result<policy::CompiledPolicyPtr> S3Dispatcher::BucketPolicy(
     const std::optional<s3::BucketRecord>& bucket) const {
   if (!bucket || bucket->policy.empty()) return policy::CompiledPolicyPtr();
+  {
+    std::lock_guard<std::mutex> lock(policies_mu_);
+    if (auto it = policies_.find(bucket->policy); it != policies_.end()) return it->second;
+  }
   Result<policy::CompiledPolicyPtr> compiled =
       policy::CompilePolicy(bucket->policy, policy::PolicyKind::kResource);
-  // PutBucketPolicy validated it; a stored policy that no longer compiles grants nothing.
+  // PutBucketPolicy validated it; a stored policy that no longer compiles decides nothing.
   if (!compiled.ok()) {
     return s3e::InternalError("The bucket policy of " + bucket->name + " cannot be evaluated.");
   }
+  std::lock_guard<std::mutex> lock(policies_mu_);
+  if (policies_.size() >= kMaxCachedPolicies) policies_.clear();
+  policies_.emplace(bucket->policy, *compiled);
   return *compiled;
 }
 

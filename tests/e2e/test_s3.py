@@ -87,9 +87,9 @@ class S3Test(unittest.TestCase):
             f.write(hashlib.sha256(name.encode()).digest() * (size // 32) + b"x" * (size % 32))
         return path
 
-    def role_session(self, name, identity_policy):
-        """An S3 client with the credentials of a fresh role (assumed by the account root) whose
-        only permissions are `identity_policy`."""
+    def role_session(self, name, identity_policy, tls=False):
+        """An S3 client (over TLS if `tls`) with the credentials of a fresh role (assumed by the
+        account root) whose only permissions are `identity_policy`."""
         trust = policy({"Effect": "Allow",
                         "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT_ID},
                         "Action": "sts:AssumeRole"})
@@ -97,8 +97,9 @@ class S3Test(unittest.TestCase):
         self.iam.put_role_policy(RoleName=name, PolicyName="s3", PolicyDocument=identity_policy)
         creds = self.sts.assume_role(RoleArn="arn:aws:iam::%s:role/%s" % (ACCOUNT_ID, name),
                                      RoleSessionName="e2e")["Credentials"]
-        return s3_client(self.server.http, creds["AccessKeyId"], creds["SecretAccessKey"],
-                         creds["SessionToken"])
+        return s3_client(self.server.https if tls else self.server.http, creds["AccessKeyId"],
+                         creds["SecretAccessKey"], creds["SessionToken"],
+                         verify=self.server.ca_bundle if tls else None)
 
     # --- boto3 ---------------------------------------------------------------------------------
 
@@ -324,6 +325,39 @@ class S3Test(unittest.TestCase):
         self.assertEqual([d["Key"] for d in result["Deleted"]], ["tmp/x"])
         self.assertEqual([(e["Key"], e["Code"]) for e in result["Errors"]],
                          [("data.txt", "AccessDenied")])
+
+    def test_condition_keys_in_bucket_and_identity_policies(self):
+        self.s3.create_bucket(Bucket="conditions")
+        self.s3.put_object(Bucket="conditions", Key="open.txt", Body=b"open",
+                           Tagging="class=public")
+        self.s3.put_object(Bucket="conditions", Key="closed.txt", Body=b"closed",
+                           Tagging="class=secret")
+        # The usual bucket policy: TLS only (aws:SecureTransport).
+        self.s3.put_bucket_policy(Bucket="conditions", Policy=policy(
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+             "Resource": ["arn:aws:s3:::conditions", "arn:aws:s3:::conditions/*"],
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}))
+        self.assertEqual(error_code(lambda: self.s3.get_object(Bucket="conditions",
+                                                               Key="open.txt")), "AccessDenied")
+        self.assertEqual(self.s3_tls.get_object(Bucket="conditions",
+                                                Key="open.txt")["Body"].read(), b"open")
+        # s3:ExistingObjectTag: a role reads only objects tagged class=public.
+        tagged_tls = self.role_session("tagged-reader", policy(
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::conditions/*",
+             "Condition": {"StringEquals": {"s3:ExistingObjectTag/class": "public"}}}), tls=True)
+        self.assertEqual(tagged_tls.get_object(Bucket="conditions",
+                                               Key="open.txt")["Body"].read(), b"open")
+        self.assertEqual(error_code(lambda: tagged_tls.get_object(Bucket="conditions",
+                                                                  Key="closed.txt")),
+                         "AccessDenied")
+        # s3:RequestObjectTag: uploads must carry the tag.
+        writer_tls = self.role_session("tagged-writer", policy(
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::conditions/*",
+             "Condition": {"StringEquals": {"s3:RequestObjectTag/class": "public"}}}), tls=True)
+        writer_tls.put_object(Bucket="conditions", Key="new.txt", Body=b"n", Tagging="class=public")
+        self.assertEqual(error_code(lambda: writer_tls.put_object(Bucket="conditions",
+                                                                  Key="new2.txt", Body=b"n")),
+                         "AccessDenied")
 
     def test_bucket_policy_grants_and_explicit_deny_bites(self):
         self.s3.create_bucket(Bucket="guarded")
