@@ -24,6 +24,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
 import irsa_fixture as fx
+import sigv4
 
 ACCOUNT_ID = fx.ACCOUNT_ID
 MiB = 1 << 20
@@ -205,6 +206,36 @@ class S3Test(unittest.TestCase):
             "get_object", Params={"Bucket": "presigned", "Key": "file name.txt"}))
         self.assertEqual(status, 400)
         self.assertIn(b"Please use AWS4-HMAC-SHA256", body)
+
+    def test_payload_hash_rules(self):
+        """UNSIGNED-PAYLOAD only over TLS; a declared SHA-256 must be the body's."""
+        self.s3.create_bucket(Bucket="payloads")
+        context = ssl.create_default_context(cafile=self.server.ca_bundle)
+
+        def put(base, key, content_sha256, body="data"):
+            url = "%s/payloads/%s" % (base, key)
+            headers = sigv4.sign("PUT", url, body, fx.ADMIN_KEY_ID, fx.ADMIN_SECRET,
+                                 service="s3", content_sha256=content_sha256)
+            request = urllib.request.Request(url, method="PUT", data=body.encode(),
+                                             headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=10,
+                                            context=context if base.startswith("https") else
+                                            None) as r:
+                    return r.status, r.read()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read()
+
+        status, body = put(self.server.http, "a", "UNSIGNED-PAYLOAD")
+        self.assertEqual(status, 400)
+        self.assertIn(b"<Code>InvalidRequest</Code>", body)
+        self.assertEqual(put(self.server.https, "a", "UNSIGNED-PAYLOAD")[0], 200)
+        self.assertEqual(put(self.server.http, "b", hashlib.sha256(b"data").hexdigest())[0], 200)
+        status, body = put(self.server.http, "c", hashlib.sha256(b"other").hexdigest())
+        self.assertEqual(status, 400)
+        self.assertIn(b"<Code>XAmzContentSHA256Mismatch</Code>", body)
+        self.assertEqual(sorted(o["Key"] for o in self.s3.list_objects_v2(
+            Bucket="payloads")["Contents"]), ["a", "b"])
 
     def test_virtual_hosted_addressing(self):
         """A request signed by botocore for http://BUCKET.s3.localhost:PORT/key, sent to irsa's
