@@ -28,6 +28,13 @@ import sigv4
 
 ACCOUNT_ID = fx.ACCOUNT_ID
 MiB = 1 << 20
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NODE_MODULES = os.path.join(ROOT, "build", "js", "node_modules")
+JS_V3_S3 = os.path.join(ROOT, "tests", "e2e", "sdk", "js_v3_s3.cjs")
+HAVE_JS_V3_S3 = shutil.which("node") is not None and os.path.isdir(
+    os.path.join(NODE_MODULES, "@aws-sdk", "client-s3"))
+needs_js_v3_s3 = unittest.skipUnless(
+    HAVE_JS_V3_S3, "node or npm @aws-sdk/client-s3 missing (scripts/install-js-deps.sh)")
 
 
 def s3_client(endpoint, key_id=fx.ADMIN_KEY_ID, secret=fx.ADMIN_SECRET, token=None, verify=None,
@@ -55,6 +62,17 @@ def fetch(url, method="GET", data=None, context=None):
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
+
+
+def run_js_v3_s3(env, bucket, *calls):
+    """Runs tests/e2e/sdk/js_v3_s3.cjs with `env` (plus NODE_PATH); its JSON result."""
+    env = dict(env)
+    env["NODE_PATH"] = NODE_MODULES
+    out = subprocess.run(["node", JS_V3_S3, bucket] + list(calls), capture_output=True,
+                         text=True, env=env, timeout=120)
+    if out.returncode != 0:
+        raise AssertionError("js_v3_s3.cjs failed: %s%s" % (out.stdout, out.stderr))
+    return json.loads(out.stdout)
 
 
 def policy(*statements):
@@ -271,6 +289,20 @@ class S3Test(unittest.TestCase):
                              data=b"Action=ListRoles&Version=2010-05-08&" + b"x" * (2 * MiB))
         self.assertEqual(status, 413)
         self.assertIn(b"RequestEntityTooLarge", body)
+
+    @needs_js_v3_s3
+    def test_javascript_sdk_v3(self):
+        for endpoint, bucket in ((self.server.http, "js-plain"), (self.server.https, "js-tls")):
+            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+            env.update({"AWS_ACCESS_KEY_ID": fx.ADMIN_KEY_ID,
+                        "AWS_SECRET_ACCESS_KEY": fx.ADMIN_SECRET, "AWS_REGION": "us-east-1",
+                        "AWS_ENDPOINT_URL_S3": endpoint, "HOME": self.tmp,
+                        "NODE_EXTRA_CA_CERTS": self.server.ca_bundle})
+            result = run_js_v3_s3(env, bucket, "create", "put", "get", "list", "head", "delete")
+            etag = '"%s"' % hashlib.md5(b"from js v3").hexdigest()
+            self.assertEqual(result, {"create": "ok", "put": etag, "get": "from js v3",
+                                      "list": ["js/v3.txt"], "head": etag, "delete": "ok"},
+                             endpoint)
 
     # --- AWS CLI -------------------------------------------------------------------------------
 
@@ -553,14 +585,18 @@ print(json.dumps({
                                                                 out.stderr))
         return out
 
-    def run_pod(self):
+    def run_pod(self, *command):
+        """The JSON a command prints when run as the walkthrough's pod (default: prog.py)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update({"AWS_ACCESS_KEY_ID": fx.ADMIN_KEY_ID, "AWS_SECRET_ACCESS_KEY": fx.ADMIN_SECRET,
                     "HOME": self.workdir, "TMPDIR": self.workdir,
-                    "AWS_DEFAULT_REGION": "us-east-1"})
+                    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+                    "NODE_PATH": NODE_MODULES,
+                    "JS_S3_KEY": "config.json"})
         out = self.irsa("exec", "--cluster", "my-cluster", "--namespace", "default",
-                        "--service-account", "my-service-account", "--", "python3", "prog.py",
-                        env=env)
+                        "--service-account", "my-service-account", "--",
+                        *(command or ("python3", "prog.py")), env=env)
+        self.last_stderr = out.stderr
         return json.loads(out.stdout)
 
     def test_pod_reads_its_bucket_via_irsa_exec(self):
@@ -593,6 +629,11 @@ print(json.dumps({
         self.assertEqual(json.loads(result["config"]), {"db": "secret"})
         self.assertEqual(result["put"], "AccessDenied")
         self.assertEqual(result["other"], "AccessDenied")
+        # The JavaScript SDK v3 in the same pod: its own web-identity chain, AWS_ENDPOINT_URL_S3.
+        if HAVE_JS_V3_S3:
+            result = self.run_pod("node", JS_V3_S3, "my-pod-secrets-bucket", "get", "put")
+            self.assertEqual(result, {"get": '{"db": "secret"}', "put": "AccessDenied"},
+                             self.last_stderr[-2000:])
 
 
 if __name__ == "__main__":
