@@ -1,5 +1,6 @@
 """S3 served by `irsa serve` and enforced by IAM (issue 13), with real clients: boto3, the AWS CLI
-v2 (/usr/bin/aws) and v1 (`aws` on PATH), presigned URLs fetched by urllib. Enforcement bites:
+v2 (/usr/bin/aws) and v1 (`aws` on PATH), the JavaScript SDK v3 S3 client, presigned URLs fetched
+by urllib. Enforcement bites:
 identity policies, bucket policies (explicit deny, anonymous "*"), and the walkthrough's pod
 reading its bucket through `irsa exec`. See docs/s3.md."""
 import hashlib
@@ -331,16 +332,29 @@ class S3Test(unittest.TestCase):
             aws("cp", "s3://%s/%s" % (bucket, name), target)
             with open(path, "rb") as a, open(target, "rb") as b:
                 self.assertEqual(a.read(), b.read(), name)
+        # sync up, then down into an empty directory; a second sync has nothing to do.
+        tree = os.path.join(self.tmp, bucket + "-tree")
+        os.makedirs(os.path.join(tree, "sub"))
+        for name in ("one.txt", "sub/two.txt"):
+            with open(os.path.join(tree, name), "w") as f:
+                f.write(name)
+        self.assertIn("upload:", aws("sync", tree, "s3://%s/tree/" % bucket))
+        self.assertEqual(aws("sync", tree, "s3://%s/tree/" % bucket).strip(), "")
+        back = os.path.join(self.tmp, bucket + "-back")
+        aws("sync", "s3://%s/tree/" % bucket, back)
+        with open(os.path.join(back, "sub", "two.txt")) as f:
+            self.assertEqual(f.read(), "sub/two.txt")
+        aws("rm", "--recursive", "s3://%s/tree/" % bucket)
         aws("rm", "s3://%s/docs/small.txt" % bucket)
         aws("rm", "s3://%s/large.bin" % bucket)
         self.assertEqual(aws("ls", "s3://%s/" % bucket).strip(), "")
         aws("rb", "s3://" + bucket)
 
-    def test_aws_cli_v2_mb_cp_ls_rm(self):
+    def test_aws_cli_v2_mb_cp_ls_sync_rm(self):
         self.assertIsNotNone(fx.aws_v2(), "AWS CLI v2 expected at /usr/bin/aws")
         self.cli_round_trip(fx.aws_v2(), "cli-v2")
 
-    def test_aws_cli_v1_mb_cp_ls_rm(self):
+    def test_aws_cli_v1_mb_cp_ls_sync_rm(self):
         cli = fx.aws_v1()
         if cli is None:
             self.skipTest("AWS CLI v1 is not on PATH")
