@@ -2,6 +2,7 @@
 # Installs the npm packages the end-to-end tests use into build/js/node_modules (never committed):
 #   * the JavaScript SDKs of the SDK matrix (tests/e2e/test_sdk_matrix.py): aws-sdk (v2),
 #     @aws-sdk/client-sts and @aws-sdk/credential-providers (v3);
+#   * the JavaScript SDK v3 S3 client of the S3 tests (tests/e2e/test_s3.py): @aws-sdk/client-s3;
 #   * the Kubernetes object validators of the chart test (tests/e2e/test_packaging.py):
 #     kubernetes-models (generated from the Kubernetes OpenAPI schema) and
 #     @kubernetes-models/prometheus-operator (ServiceMonitor), with the yaml parser.
@@ -15,7 +16,7 @@ dir=${1:-build/js}
 mkdir -p "$dir"
 exec 9>"$dir/.install.lock"
 flock 9
-packages=(aws-sdk @aws-sdk/client-sts @aws-sdk/credential-providers
+packages=(aws-sdk @aws-sdk/client-sts @aws-sdk/credential-providers @aws-sdk/client-s3
           kubernetes-models @kubernetes-models/prometheus-operator yaml)
 missing=()
 for p in "${packages[@]}"; do

@@ -117,6 +117,18 @@ Status Authorizer::Authorize(const Caller& caller, const AccessRequest& access,
     denial.reason = "the request is unsigned";
     return Deny(denial, facts);
   }
+  if (!own_account && !access.resource_policy) {
+    // Another account's resource is reachable only through a resource-based policy of that
+    // account (AWS's cross-account evaluation: both sides must allow).
+    const std::string reason = "the resource belongs to account " + resource_account +
+                               " and no resource-based policy grants access";
+    Denial denial;
+    denial.caller = &caller;
+    denial.action = access.action;
+    denial.resource = access.resource;
+    denial.reason = reason;
+    return Deny(denial, facts);
+  }
   policy::PolicySet set;
   set.resource = access.resource_policy;
   set.resource_account = resource_account;

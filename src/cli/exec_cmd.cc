@@ -63,6 +63,7 @@ constexpr std::string_view kStrippedEnv[] = {
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     "AWS_ENDPOINT_URL_STS",
     "AWS_ENDPOINT_URL_IAM",
+    "AWS_ENDPOINT_URL_S3",
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_EC2_METADATA_DISABLED",
@@ -505,7 +506,10 @@ int Exec(ExecArgs& args) {
       return fail(HttpEndpoint(args.offline.data_dir).error());
     }
     for (const auto& [name, value] : injection->env) env[name] = value;
-    if (!args.transparent) env["AWS_ENDPOINT_URL_IAM"] = options.sts_endpoint_url;
+    if (!args.transparent) {
+      env["AWS_ENDPOINT_URL_IAM"] = options.sts_endpoint_url;
+      env["AWS_ENDPOINT_URL_S3"] = options.sts_endpoint_url;
+    }
     env["AWS_ROLE_SESSION_NAME"] =
         args.session_name.empty()
             ? DefaultSessionName(args.ns, args.service_account, SystemRandom::Instance())
@@ -577,7 +581,7 @@ void AddExecCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--service-account", args->service_account, "ServiceAccount name")->required();
   cmd->add_option("--endpoint-url", args->endpoint_url,
-                  "irsa's IAM/STS URL for AWS_ENDPOINT_URL_STS/_IAM (default: the \"http\" "
+                  "irsa's IAM/STS URL for AWS_ENDPOINT_URL_STS/_IAM/_S3 (default: the \"http\" "
                   "endpoint in DATA/endpoints.json)");
   cmd->add_option("--aws-default-region", args->region,
                   "Inject AWS_DEFAULT_REGION/AWS_REGION (as the webhook flag of that name)");

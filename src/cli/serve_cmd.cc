@@ -103,7 +103,9 @@ void AddServeCommand(CLI::App& app) {
       ->envname("IRSA_KUBE_API_CA_FILE");
   serve->add_option("--threads", options->threads, "IO threads (default: cores)")
       ->envname("IRSA_THREADS");
-  serve->add_option("--max-body-bytes", options->max_body_bytes, "Request body limit")
+  serve
+      ->add_option("--max-body-bytes", options->max_body_bytes,
+                   "Request body limit of every endpoint but S3")
       ->envname("IRSA_MAX_BODY_BYTES")
       ->capture_default_str();
   serve
@@ -124,6 +126,16 @@ void AddServeCommand(CLI::App& app) {
                    "Close a keep-alive connection idle this long")
       ->envname("IRSA_IDLE_TIMEOUT_SECONDS")
       ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-dir", options->node.s3_dir,
+                   "Directory of S3 object bytes (default: DATA/s3)")
+      ->envname("IRSA_S3_DIR");
+  serve
+      ->add_option("--s3-max-body-bytes", options->node.s3_max_body_bytes,
+                   "Object bytes per S3 request or response body (PutObject, UploadPart, "
+                   "GetObject); larger uploads use multipart, larger reads ranges")
+      ->envname("IRSA_S3_MAX_BODY_BYTES")
       ->capture_default_str();
   serve
       ->add_flag("--access-log,!--no-access-log", options->access_log,

@@ -11,6 +11,7 @@
 #include "base/http_types.h"
 #include "base/result.h"
 #include "iam/credentials.h"
+#include "protocol/sigv4.h"
 #include "sts/session_token.h"
 
 namespace irsa::protocol {
@@ -20,6 +21,14 @@ struct AuthResult {
   bool signed_request = false;
   std::string service;  // SigV4 credential-scope service ("iam", "sts", "eks", …)
   std::string region;   // SigV4 credential-scope region
+};
+
+// What a signed request's body is verified against after authentication (S3's aws-chunked
+// bodies carry chunk signatures chained to the request's): the parsed signature and the secret of
+// the key that made it. Lives for one request; the secret is never logged or rendered.
+struct SignatureDetails {
+  SigV4Request parsed;
+  std::string secret;
 };
 
 class Authenticator {
@@ -33,6 +42,11 @@ class Authenticator {
   // accepts them). Signed requests must verify: InvalidClientTokenId, SignatureDoesNotMatch,
   // IncompleteSignature, RequestTimeTooSkewed, ExpiredToken, AccessDenied (expired presign).
   Result<AuthResult> Authenticate(const HttpRequest& request) const;
+  // The same under explicit SigV4 options (S3: declared payload hashes, UNSIGNED-PAYLOAD over
+  // TLS, S3's error codes and clock skew). When `details` is given and the request is signed, it
+  // receives the signature and the key's secret.
+  Result<AuthResult> Authenticate(const HttpRequest& request, const SigV4Options& options,
+                                  SignatureDetails* details) const;
 
  private:
   iam::AccessKeyResolver& keys_;

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "protocol/error_render.h"
 #include "protocol/iam_adapters.h"
+#include "protocol/s3_access.h"
 
 namespace irsa::protocol {
 namespace {
@@ -38,11 +39,28 @@ void Router::AddPrefix(std::string prefix, PrefixHandler handler) {
 }
 
 HttpResponse Router::Handle(HttpRequest& request) {
-  if (request.path == "/" || request.path.empty()) return HandleQuery(request);
-  if (request.path == "/_irsa/reset" && options_.reset) return HandleReset(request);
+  if (s3_ && IsS3Request(request)) return s3_(request);
+  const bool query = request.path == "/" || request.path.empty();
+  const bool reset = request.path == "/_irsa/reset" && options_.reset;
+  const PrefixHandler* prefixed = nullptr;
   for (const auto& [prefix, handler] : prefixes_) {
-    if (request.path.starts_with(prefix)) return handler(request);
+    if (request.path.starts_with(prefix)) {
+      prefixed = &handler;
+      break;
+    }
   }
+  // Anonymous path-style S3 requests name no other route.
+  if (!query && !reset && prefixed == nullptr && s3_) return s3_(request);
+  if (options_.max_body_bytes != 0 && request.body.size() > options_.max_body_bytes) {
+    return Labeled(RenderQueryError(errors::RequestEntityTooLarge(
+                                        "request body larger than " +
+                                        std::to_string(options_.max_body_bytes) + " bytes"),
+                                    kIamXmlNamespace, request.request_id),
+                   "none", "TooLarge", nullptr);
+  }
+  if (query) return HandleQuery(request);
+  if (reset) return HandleReset(request);
+  if (prefixed != nullptr) return (*prefixed)(request);
   return Labeled(
       RenderQueryError(errors::NotFound("No route for " + request.method + " " + request.path),
                        kIamXmlNamespace, request.request_id),

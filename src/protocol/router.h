@@ -4,7 +4,14 @@
 //   /                       AWS Query protocol: IAM and STS (service from the SigV4 scope, or
 //                           from the action when unsigned)
 //   /_irsa/reset            POST, wipes all state (only when enabled; test suites)
+//   S3 (SetS3Handler)       REST-XML: any request protocol/s3_access.h IsS3Request recognises
+//                           (virtual-hosted or s3. Host, SigV4 scope service "s3"), checked
+//                           first; and, as the last resort, any other request with a path
+//                           (anonymous path-style /bucket/key)
 //   anything registered with AddPrefix (EKS REST-JSON, Kubernetes API, OIDC issuers, …)
+//
+// Bodies: the HTTP server's limit is sized for S3 uploads; every other route refuses a body
+// larger than RouterOptions::max_body_bytes (413 RequestEntityTooLarge).
 //
 // Thread-safety: Handle is safe to call concurrently once configuration (Add*) is done.
 #pragma once
@@ -22,6 +29,8 @@ namespace irsa::protocol {
 struct RouterOptions {
   // Enables POST /_irsa/reset, which calls `reset` (wipe and re-bootstrap).
   std::function<Status()> reset;
+  // Body limit of the routes other than S3; 0: no limit beyond the HTTP server's.
+  size_t max_body_bytes = 0;
 };
 
 class Router {
@@ -32,6 +41,8 @@ class Router {
 
   // Requests whose path starts with `prefix` go to `handler` (checked in registration order).
   void AddPrefix(std::string prefix, PrefixHandler handler);
+  // The S3 endpoint (see above).
+  void SetS3Handler(PrefixHandler handler) { s3_ = std::move(handler); }
 
   HttpResponse Handle(HttpRequest& request);
 
@@ -45,6 +56,7 @@ class Router {
   QueryActionTable iam_actions_;
   QueryActionTable sts_actions_;
   std::vector<std::pair<std::string, PrefixHandler>> prefixes_;
+  PrefixHandler s3_;
 };
 
 }  // namespace irsa::protocol

@@ -451,7 +451,9 @@ Result<std::string> SigV4PayloadHash(const SigV4Request& parsed, const HttpReque
 std::string SigV4CanonicalRequest(const SigV4Request& parsed, const HttpRequest& request,
                                   std::string_view payload_hash) {
   std::string storage;
-  std::string uri = sigv4::CanonicalUri(sigv4::RawPath(request, storage));
+  std::string_view raw_path = sigv4::RawPath(request, storage);
+  std::string uri =
+      parsed.service == "s3" ? sigv4::S3CanonicalUri(raw_path) : sigv4::CanonicalUri(raw_path);
   std::string query =
       sigv4::CanonicalQuery(request.query, parsed.form == SigV4Request::Form::kPresigned);
   return sigv4::CanonicalRequest(request.method, uri, query, request, parsed.signed_headers,

@@ -85,6 +85,24 @@ std::string_view RawPath(const HttpRequest& request, std::string& storage) {
   return target;
 }
 
+std::string S3CanonicalUri(std::string_view raw_path) {
+  if (raw_path.empty()) return "/";
+  std::string out;
+  out.reserve(raw_path.size() + 8);
+  size_t start = 0;
+  while (true) {
+    size_t end = raw_path.find('/', start);
+    std::string_view segment = raw_path.substr(
+        start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::optional<std::string> decoded = PercentDecode(segment, /*plus_as_space=*/false);
+    AppendEncoded(out, decoded ? std::string_view(*decoded) : segment, false);
+    if (end == std::string_view::npos) break;
+    out += '/';
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string CanonicalUri(std::string_view raw_path) {
   if (raw_path.empty()) return "/";
   if (raw_path == "/") return "/";

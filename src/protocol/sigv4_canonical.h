@@ -29,6 +29,9 @@ std::string_view RawPath(const HttpRequest& request, std::string& storage);
 // remove_dot_segments), then every character outside A-Z a-z 0-9 - _ . ~ / percent-encoded — so
 // an already-encoded wire path is encoded a second time, as AWS requires for non-S3 services.
 std::string CanonicalUri(std::string_view raw_path);
+// S3's canonical URI (service "s3"): the path is neither normalized nor encoded twice; each
+// segment of the raw path is percent-decoded and URI-encoded once, empty and dot segments kept.
+std::string S3CanonicalUri(std::string_view raw_path);
 
 // Canonical query string from a raw query string: pairs split on '&' and the first '=', each
 // key and value percent-decoded (a '+' stays a '+') and re-encoded strictly (RFC 3986), sorted by

@@ -8,12 +8,14 @@
 
 #include "base/log.h"
 #include "base/strings.h"
+#include "crypto/hash.h"
 #include "http/fetcher.h"
 #include "iam/access_keys.h"
 #include "iam/accounts.h"
 #include "iam/aws_managed_policies.h"
 #include "protocol/eks_rest.h"
 #include "protocol/oidc_routes.h"
+#include "protocol/s3_rest.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -149,13 +151,13 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   services.authorizer = app->authorizer_.get();
   services.sts = app->sts_.get();
   protocol::RouterOptions router_options;
+  router_options.max_body_bytes = o.max_body_bytes;
   if (o.enable_reset) {
     Node* self = app.get();
     router_options.reset = [self] { return self->Reset(); };
   }
   app->router_ =
       std::make_unique<protocol::Router>(*app->authn_, services, std::move(router_options));
-  app->router_->AddPrefix("/id/", protocol::MakeOidcIssuerHandler(*app->clusters_));
   protocol::EksServices eks_services{app->eks_clusters_.get(), app->access_entries_.get(),
                                      o.region};
   protocol::Router::PrefixHandler eks =
@@ -163,6 +165,8 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   app->router_->AddPrefix("/clusters", eks);
   app->router_->AddPrefix("/access-policies", eks);
   app->router_->AddPrefix("/tags/", eks);
+  if (o.serve_s3) IRSA_RETURN_IF_ERROR(app->OpenS3());
+  app->router_->AddPrefix("/id/", protocol::MakeOidcIssuerHandler(*app->clusters_));
   kube::KubeApi* kube = app->kube_.get();
   app->router_->AddPrefix("/k8s/", [kube](HttpRequest& request) {
     // /k8s/<cluster>/<API path>: the Kubernetes API of a hosted cluster.
@@ -173,6 +177,22 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
     return kube->Handle(cluster, request);
   });
   return app;
+}
+
+Status Node::OpenS3() {
+  s3::LocalBackendOptions backend_options;
+  backend_options.root = options_.s3_dir.empty() ? options_.data_dir + "/s3" : options_.s3_dir;
+  IRSA_TRY(s3_backend_,
+           s3::LocalBackend::Open(*store_, clock_, random_, std::move(backend_options)));
+  s3::S3ServiceConfig config;
+  config.region = options_.region;
+  // The same on every node of the deployment: continuation tokens work across nodes.
+  config.listing_token_key = crypto::HmacSha256(master_key_->ToBase64(), "irsa-s3-listing-token");
+  s3_ = std::make_unique<s3::S3Service>(*store_, *s3_backend_, clock_, std::move(config));
+  router_->SetS3Handler(protocol::MakeS3Handler(
+      *authn_, *authorizer_, *s3_,
+      protocol::S3HandlerOptions{.max_body_bytes = options_.s3_max_body_bytes}));
+  return OkStatus();
 }
 
 Status Node::Bootstrap() {

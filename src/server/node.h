@@ -28,6 +28,8 @@
 #include "oidc/remote_issuer_keys.h"
 #include "protocol/authn.h"
 #include "protocol/router.h"
+#include "s3/local_backend.h"
+#include "s3/service.h"
 #include "server/kube_clusters.h"
 #include "server/kube_token_auth.h"
 #include "store/store.h"
@@ -64,6 +66,12 @@ struct NodeOptions {
   // PEM file of the CA those clients trust (DescribeCluster's certificateAuthority); "" = the
   // local CA irsa generated (DATA/tls/ca.pem), when it did.
   std::string kube_api_ca_file;
+  // Serve S3 (irsa serve): opens the local object backend, which one process holds at a time;
+  // offline commands on the same data directory leave it closed.
+  bool serve_s3 = false;
+  std::string s3_dir;                   // "" = <data_dir>/s3: the local object backend
+  size_t s3_max_body_bytes = 64 << 20;  // object bytes per S3 request or response body
+  size_t max_body_bytes = 0;            // body limit of the other routes; 0: the server's
 };
 
 // The listeners `irsa serve` bound, as the node needs them to describe itself.
@@ -104,6 +112,7 @@ class Node {
  private:
   explicit Node(NodeOptions options) : options_(std::move(options)) {}
   Status Bootstrap();
+  Status OpenS3();
   Status Reset();
 
   NodeOptions options_;
@@ -130,6 +139,8 @@ class Node {
   std::unique_ptr<kube::KubeApi> kube_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<sts::StsService> sts_;
+  std::unique_ptr<s3::LocalBackend> s3_backend_;
+  std::unique_ptr<s3::S3Service> s3_;
   std::unique_ptr<protocol::Router> router_;
   std::optional<std::pair<std::string, std::string>> generated_admin_key_;
 };

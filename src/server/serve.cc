@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "base/log.h"
 #include "http/server.h"
 #include "kube/webhook_extras.h"
+#include "protocol/s3_rest.h"
 #include "server/key_rotation.h"
 #include "server/tls_setup.h"
 
@@ -151,7 +153,10 @@ int Serve(const ServeOptions& options) {
 
   http::ServerOptions server_options;
   server_options.io_threads = options.threads;
-  server_options.max_body_bytes = options.max_body_bytes;
+  // S3 uploads arrive whole for now (the HTTP server reads a body before handing it over): the
+  // server's limit fits them, and every other route keeps --max-body-bytes (protocol::Router).
+  server_options.max_body_bytes =
+      std::max(options.max_body_bytes, protocol::S3WireBodyLimit(options.node.s3_max_body_bytes));
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_client = options.max_connections_per_client;
   server_options.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
@@ -180,7 +185,10 @@ int Serve(const ServeOptions& options) {
     }
   }
 
-  Result<std::unique_ptr<Node>> opened = Node::Open(options.node);
+  NodeOptions node_options = options.node;
+  node_options.max_body_bytes = options.max_body_bytes;
+  node_options.serve_s3 = true;
+  Result<std::unique_ptr<Node>> opened = Node::Open(node_options);
   if (!opened.ok()) return fail(opened.error());
   Node* node = opened->get();
   protocol::Router& router = node->router();

@@ -74,13 +74,14 @@ def binary():
 
 class IrsaServer:
     def __init__(self, extra_args=(), data_dir=None, tls=True, env=None, store=None,
-                 reset_endpoint=True):
+                 reset_endpoint=True, account=(ACCOUNT_ID, ADMIN_KEY_ID, ADMIN_SECRET)):
         self.owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="irsa-e2e-")
         self.extra_args = list(extra_args)
         self.tls = tls
         self.env = env
         self.reset_endpoint = reset_endpoint
+        self.account = account  # (account id, its root's bootstrap access key id, secret)
         if store is None and "--store" not in self.extra_args:
             store = default_store()
         self.store = store  # None: SQLite in the data directory
@@ -90,8 +91,8 @@ class IrsaServer:
 
     def start(self, timeout=20):
         args = [binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
-                "--account-id", ACCOUNT_ID, "--admin-access-key-id", ADMIN_KEY_ID,
-                "--admin-secret-access-key", ADMIN_SECRET]
+                "--account-id", self.account[0], "--admin-access-key-id", self.account[1],
+                "--admin-secret-access-key", self.account[2]]
         if self.reset_endpoint:
             args.append("--enable-reset-endpoint")
         args += ["--listen-tls", "127.0.0.1:0" if self.tls else "none"]

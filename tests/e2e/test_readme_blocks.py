@@ -29,7 +29,7 @@ MARKER = re.compile(r"<!-- test: ([\w-]+)[^>]*-->\n```sh\n(.*?)```", re.S)
 README_BLOCKS = ["readme-quickstart", "readme-five-commands"]
 WALKTHROUGH_BLOCKS = ["walkthrough-setup", "walkthrough-policy", "walkthrough-service-account",
                       "walkthrough-oidc-provider", "walkthrough-role", "walkthrough-eksctl",
-                      "walkthrough-confirm", "walkthrough-exec"]
+                      "walkthrough-confirm", "walkthrough-exec", "walkthrough-s3"]
 
 
 def blocks(document):
@@ -124,6 +124,8 @@ class DocumentBlocksTest(unittest.TestCase):
         self.assertRegex(out, r"arn:aws:sts::111122223333:assumed-role/my-role/"
                               r"irsa-exec-default-my-service-account-[0-9a-f]{8}\n")
         self.assertIn('"DefaultVersionId": "v1"', out)
+        # The last step: the pod reads its bucket and may not write it.
+        self.assertIn('{"db": "secret"}\n\nPutObject: AccessDenied\n', out)
 
     @unittest.skipUnless("v2" in CLIS, "the AWS CLI v2 (/usr/bin/aws) is not installed")
     def test_readme_with_cli_v2(self):

@@ -34,6 +34,7 @@
 #include "protocol/eks_rest.h"
 #include "protocol/iam_adapters.h"
 #include "protocol/query_api.h"
+#include "protocol/s3_access.h"
 #include "unit/iam/memory_store.h"
 
 namespace irsa::protocol {
@@ -182,6 +183,41 @@ class AuthorizationTable : public ::testing::Test {
         << what << ": the simulator said " << simulated->results[0].decision;
   }
 
+  // For every key of `claimed`: present with its expected value, a Deny on it bites, an Allow on
+  // it allows and an Allow on another value does not. Returns the number of keys checked.
+  int CheckKeysBite(const authz::AccessRequest& access_in, const std::vector<std::string>& claimed,
+                    const std::map<std::string, std::string>& expected_values) {
+    const authz::AccessRequest* access = &access_in;
+    int keys_checked = 0;
+    for (const std::string& key : claimed) {
+      SCOPED_TRACE(key);
+      const policy::ContextEntry* entry_value = access->context.Find(key);
+      EXPECT_NE(entry_value, nullptr) << "the table claims " << key << " but supplies nothing";
+      if (entry_value == nullptr || entry_value->values.empty()) continue;
+      const std::string value = entry_value->values.front();
+      auto expected = expected_values.find(key);
+      EXPECT_NE(expected, expected_values.end()) << "add the sample value of " << key;
+      if (expected == expected_values.end()) continue;
+      EXPECT_EQ(value, expected->second) << key << " carries the wrong value";
+      const std::string condition = Condition(Operator(*entry_value), key, value);
+      SetWalkerPolicy(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},)"
+          R"({"Effect":"Deny","Action":")" +
+          access->action + R"(","Resource":"*","Condition":)" + condition + "}]}");
+      ExpectDecision(*access, false, "Deny on " + key + "=" + value);
+      SetWalkerPolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" +
+                      access->action + R"(","Resource":"*","Condition":)" + condition + "}]}");
+      ExpectDecision(*access, true, "Allow on " + key + "=" + value);
+      // The Allow really depends on the key: another value is not allowed.
+      SetWalkerPolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" +
+                      access->action + R"(","Resource":"*","Condition":)" +
+                      Condition(Operator(*entry_value), key, "not-" + value) + "}]}");
+      ExpectDecision(*access, false, "Allow on " + key + "=not-" + value);
+      ++keys_checked;
+    }
+    return keys_checked;
+  }
+
   void Walk(std::string_view service, const QueryActionTable& table) {
     HttpRequest http;
     http.request_id = "walk";
@@ -212,31 +248,7 @@ class AuthorizationTable : public ::testing::Test {
           claimed.push_back(k);
         }
       }
-      for (const std::string& key : claimed) {
-        SCOPED_TRACE(key);
-        const policy::ContextEntry* entry_value = access->context.Find(key);
-        ASSERT_NE(entry_value, nullptr) << "the table claims " << key << " but supplies nothing";
-        ASSERT_FALSE(entry_value->values.empty());
-        const std::string value = entry_value->values.front();
-        auto expected = ExpectedValues().find(key);
-        ASSERT_NE(expected, ExpectedValues().end()) << "add the sample value of " << key;
-        EXPECT_EQ(value, expected->second) << key << " carries the wrong value";
-        const std::string condition = Condition(Operator(*entry_value), key, value);
-        SetWalkerPolicy(
-            R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},)"
-            R"({"Effect":"Deny","Action":")" +
-            access->action + R"(","Resource":"*","Condition":)" + condition + "}]}");
-        ExpectDecision(*access, false, "Deny on " + key + "=" + value);
-        SetWalkerPolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" +
-                        access->action + R"(","Resource":"*","Condition":)" + condition + "}]}");
-        ExpectDecision(*access, true, "Allow on " + key + "=" + value);
-        // The Allow really depends on the key: another value is not allowed.
-        SetWalkerPolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" +
-                        access->action + R"(","Resource":"*","Condition":)" +
-                        Condition(Operator(*entry_value), key, "not-" + value) + "}]}");
-        ExpectDecision(*access, false, "Allow on " + key + "=not-" + value);
-        ++keys_checked;
-      }
+      keys_checked += CheckKeysBite(*access, claimed, ExpectedValues());
       // Without any policy the operation is denied; with Allow on the action and resource, it
       // is allowed.
       SetWalkerPolicy(
@@ -291,6 +303,239 @@ TEST_F(AuthorizationTable, GuardrailKeysAreWhereTheReferenceSaysTheyAre) {
     EXPECT_TRUE(iam_.at(op).resource.resource_tags) << op;
   }
   EXPECT_EQ(sts_.at("GetCallerIdentity").authorization, Authorization::kAlwaysAllowed);
+}
+
+// ---- S3: the REST table (protocol/s3_access.h), with bucket policies as resource policies ----
+
+// A signed S3 request carrying every header and parameter some operation reads.
+struct S3Sample {
+  HttpRequest http;
+  QueryParams query;
+  SigV4Request signature;
+  s3::TagSet existing = {{"team", "blue"}};
+  s3::TagSet requested = {{"team", "blue"}};
+
+  S3Sample() {
+    http.request_id = "walk";
+    http.headers = {{"x-amz-content-sha256", "UNSIGNED-PAYLOAD"},
+                    {"x-amz-storage-class", "STANDARD"},
+                    {"x-amz-acl", "private"},
+                    {"x-amz-copy-source", "/walk-source/src.txt"},
+                    {"x-amz-metadata-directive", "REPLACE"}};
+    query = *QueryParams::Parse("", "prefix=logs%2F&delimiter=%2F&max-keys=10");
+    signature.form = SigV4Request::Form::kHeader;
+  }
+
+  S3AccessInput Input(const S3Operation& op, std::string owner) const {
+    return S3AccessInput{http,
+                         query,
+                         "walk-bucket",
+                         op.level == S3Level::kObject ? "walk/key.txt" : "",
+                         std::move(owner),
+                         &signature,
+                         &existing,
+                         &requested,
+                         "eu-west-1"};
+  }
+};
+
+const std::map<std::string, std::string>& S3ExpectedValues() {
+  static const auto* values = new std::map<std::string, std::string>{
+      {"s3:ResourceAccount", "111122223333"},
+      {"s3:authType", "REST-HEADER"},
+      {"s3:signatureversion", "AWS4-HMAC-SHA256"},
+      {"s3:x-amz-content-sha256", "UNSIGNED-PAYLOAD"},
+      {"s3:prefix", "logs/"},
+      {"s3:delimiter", "/"},
+      {"s3:max-keys", "10"},
+      {"s3:ExistingObjectTag/team", "blue"},
+      {"s3:RequestObjectTag/team", "blue"},
+      {"s3:RequestObjectTagKeys", "team"},
+      {"s3:x-amz-storage-class", "STANDARD"},
+      {"s3:x-amz-acl", "private"},
+      {"s3:x-amz-copy-source", "/walk-source/src.txt"},
+      {"s3:x-amz-metadata-directive", "REPLACE"},
+      {"s3:LocationConstraint", "eu-west-1"},
+  };
+  return *values;
+}
+
+TEST_F(AuthorizationTable, EveryS3OperationAndKeyBites) {
+  const S3Sample sample;
+  int keys_checked = 0;
+  for (const S3Operation& op : S3Operations()) {
+    SCOPED_TRACE(std::string(op.name));
+    authz::AccessRequest access = BuildS3Access(op, sample.Input(op, kAccount));
+    EXPECT_EQ(access.action, op.action);
+    EXPECT_TRUE(access.action.starts_with("s3:"));
+    switch (op.level) {
+      case S3Level::kService:
+        EXPECT_EQ(access.resource, "*");
+        break;
+      case S3Level::kBucket:
+        EXPECT_EQ(access.resource, "arn:aws:s3:::walk-bucket");
+        break;
+      case S3Level::kObject:
+        EXPECT_EQ(access.resource, "arn:aws:s3:::walk-bucket/walk/key.txt");
+        break;
+    }
+    std::vector<std::string> claimed;
+    for (std::string key : S3OperationKeys(op)) {
+      if (auto at = key.find("${TagKey}"); at != std::string::npos) key.replace(at, 9, "team");
+      claimed.push_back(key);
+    }
+    keys_checked += CheckKeysBite(access, claimed, S3ExpectedValues());
+    SetWalkerPolicy(
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:NoSuchThing","Resource":"*"}]})");
+    ExpectDecision(access, false, "no grant");
+    SetWalkerPolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" +
+                    access.action + R"(","Resource":")" + access.resource + R"("}]})");
+    ExpectDecision(access, true, "grant on the resource");
+  }
+  EXPECT_GT(keys_checked, 60);
+}
+
+TEST_F(AuthorizationTable, S3TableIdentifiesTheOperations) {
+  auto identify = [](std::string method, std::string path, std::string query,
+                     std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpRequest http;
+    http.method = std::move(method);
+    http.path = std::move(path);
+    http.query = std::move(query);
+    http.headers = std::move(headers);
+    http.headers.emplace_back("host", "127.0.0.1:8080");
+    QueryParams params = *QueryParams::Parse("", http.query);
+    Result<const S3Operation*> op = IdentifyS3Operation(http, S3AddressOf(http), params);
+    return op.ok() ? std::string((*op)->name) : op.error().code();
+  };
+  EXPECT_EQ(identify("GET", "/", ""), "ListBuckets");
+  EXPECT_EQ(identify("PUT", "/b", ""), "CreateBucket");
+  EXPECT_EQ(identify("GET", "/b", "list-type=2&prefix=a"), "ListObjectsV2");
+  EXPECT_EQ(identify("GET", "/b", "prefix=a"), "ListObjects");
+  EXPECT_EQ(identify("GET", "/b", "location"), "GetBucketLocation");
+  EXPECT_EQ(identify("PUT", "/b", "policy"), "PutBucketPolicy");
+  EXPECT_EQ(identify("GET", "/b", "policyStatus"), "GetBucketPolicyStatus");
+  EXPECT_EQ(identify("DELETE", "/b", "tagging"), "DeleteBucketTagging");
+  EXPECT_EQ(identify("POST", "/b", "delete"), "DeleteObjects");
+  EXPECT_EQ(identify("GET", "/b/k/x", ""), "GetObject");
+  EXPECT_EQ(identify("HEAD", "/b/k", ""), "HeadObject");
+  EXPECT_EQ(identify("PUT", "/b/k", ""), "PutObject");
+  EXPECT_EQ(identify("PUT", "/b/k", "", {{"x-amz-copy-source", "/a/b"}}), "CopyObject");
+  EXPECT_EQ(identify("PUT", "/b/k", "partNumber=1&uploadId=u"), "UploadPart");
+  EXPECT_EQ(identify("PUT", "/b/k", "partNumber=1&uploadId=u", {{"x-amz-copy-source", "/a/b"}}),
+            "UploadPartCopy");
+  EXPECT_EQ(identify("POST", "/b/k", "uploads"), "CreateMultipartUpload");
+  EXPECT_EQ(identify("POST", "/b/k", "uploadId=u"), "CompleteMultipartUpload");
+  EXPECT_EQ(identify("DELETE", "/b/k", "uploadId=u"), "AbortMultipartUpload");
+  EXPECT_EQ(identify("GET", "/b/k", "uploadId=u"), "ListParts");
+  EXPECT_EQ(identify("PUT", "/b/k", "tagging"), "PutObjectTagging");
+  EXPECT_EQ(identify("GET", "/b", "acl"), "NotImplemented");
+  EXPECT_EQ(identify("PUT", "/b/k", "acl"), "NotImplemented");
+  EXPECT_EQ(identify("POST", "/", ""), "MethodNotAllowed");
+}
+
+TEST_F(AuthorizationTable, S3RequestsAreToldApartFromTheOtherServices) {
+  auto request = [](std::string host, std::string authorization, std::string query = "") {
+    HttpRequest http;
+    http.method = "GET";
+    http.path = "/";
+    http.query = std::move(query);
+    http.headers.emplace_back("host", std::move(host));
+    if (!authorization.empty()) http.headers.emplace_back("authorization", authorization);
+    return http;
+  };
+  const std::string s3_auth =
+      "AWS4-HMAC-SHA256 Credential=AKIAX/20260101/us-east-1/s3/aws4_request, "
+      "SignedHeaders=host, Signature=00";
+  const std::string iam_auth =
+      "AWS4-HMAC-SHA256 Credential=AKIAX/20260101/us-east-1/iam/aws4_request, "
+      "SignedHeaders=host, Signature=00";
+  EXPECT_TRUE(IsS3Request(request("127.0.0.1:8080", s3_auth)));
+  EXPECT_FALSE(IsS3Request(request("127.0.0.1:8080", iam_auth)));
+  EXPECT_FALSE(IsS3Request(request("127.0.0.1:8080", "")));
+  EXPECT_TRUE(IsS3Request(request("my-bucket.s3.localhost:8080", "")));
+  EXPECT_TRUE(IsS3Request(request("s3.us-east-1.amazonaws.com", "")));
+  EXPECT_FALSE(IsS3Request(request("sts.us-east-1.amazonaws.com", "")));
+  EXPECT_TRUE(IsS3Request(request(
+      "127.0.0.1", "", "X-Amz-Credential=AKIAX%2F20260101%2Fus-east-1%2Fs3%2Faws4_request")));
+  EXPECT_FALSE(IsS3Request(request(
+      "127.0.0.1", "", "X-Amz-Credential=AKIAX%2F20260101%2Fus-east-1%2Fsts%2Faws4_request")));
+
+  HttpRequest hosted = request("my.dotted.bucket.s3.us-east-1.amazonaws.com", "");
+  hosted.path = "/dir/file.txt";
+  S3Address address = S3AddressOf(hosted);
+  EXPECT_EQ(address.bucket, "my.dotted.bucket");
+  EXPECT_EQ(address.key, "dir/file.txt");
+  EXPECT_TRUE(address.virtual_hosted);
+  HttpRequest path_style = request("127.0.0.1:8080", s3_auth);
+  path_style.path = "/bucket/dir//file.txt";
+  address = S3AddressOf(path_style);
+  EXPECT_EQ(address.bucket, "bucket");
+  EXPECT_EQ(address.key, "dir//file.txt");
+  EXPECT_FALSE(address.virtual_hosted);
+}
+
+// The bucket policy decides with the identity policies: same-account grants from either, explicit
+// denies from either, cross-account only with both, anonymous only where the policy says "*".
+TEST_F(AuthorizationTable, S3BucketPolicyIsTheResourcePolicy) {
+  const S3Sample sample;
+  const S3Operation& get = *FindS3Operation("GetObject");
+  auto compile = [](const std::string& text) {
+    auto policy = policy::CompilePolicy(text, policy::PolicyKind::kResource);
+    EXPECT_TRUE(policy.ok()) << policy.error().message();
+    return *policy;
+  };
+  auto decide = [&](const authz::Caller& caller, const std::string& owner,
+                    const std::string& bucket_policy) {
+    authz::AccessRequest access = BuildS3Access(get, sample.Input(get, owner));
+    if (!bucket_policy.empty()) access.resource_policy = compile(bucket_policy);
+    return authorizer_.Authorize(caller, access, {}).ok();
+  };
+  const std::string object = "arn:aws:s3:::walk-bucket/*";
+  auto grant = [&](const std::string& principal, const std::string& effect = "Allow") {
+    return R"({"Version":"2012-10-17","Statement":[{"Effect":")" + effect + R"(","Principal":)" +
+           principal + R"(,"Action":"s3:GetObject","Resource":")" + object + R"("}]})";
+  };
+  const std::string walker = R"({"AWS":")" + caller_.arn + R"("})";
+  const std::string identity_allow =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":")" +
+      object + R"("}]})";
+  const std::string identity_nothing =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:NoSuchThing","Resource":"*"}]})";
+
+  // Same account: either policy grants.
+  SetWalkerPolicy(identity_nothing);
+  EXPECT_FALSE(decide(caller_, kAccount, ""));
+  EXPECT_TRUE(decide(caller_, kAccount, grant(walker)));
+  SetWalkerPolicy(identity_allow);
+  EXPECT_TRUE(decide(caller_, kAccount, ""));
+  // An explicit Deny in the bucket policy bites over the identity Allow, also for the root.
+  EXPECT_FALSE(decide(caller_, kAccount, grant(walker, "Deny")));
+  EXPECT_FALSE(decide(caller_, kAccount, grant(R"("*")", "Deny")));
+  authz::Caller root;
+  root.type = authz::CallerType::kRoot;
+  root.account = kAccount;
+  root.arn = "arn:aws:iam::111122223333:root";
+  root.user_id = kAccount;
+  EXPECT_TRUE(decide(root, kAccount, ""));
+  EXPECT_FALSE(decide(root, kAccount, grant(R"("*")", "Deny")));
+
+  // Another account's bucket: both the identity policy and the bucket policy must grant.
+  const std::string other = "444455556666";
+  SetWalkerPolicy(identity_allow);
+  EXPECT_FALSE(decide(caller_, other, ""));
+  EXPECT_TRUE(decide(caller_, other, grant(walker)));
+  EXPECT_TRUE(decide(caller_, other, grant(R"({"AWS":"111122223333"})")));
+  SetWalkerPolicy(identity_nothing);
+  EXPECT_FALSE(decide(caller_, other, grant(walker)));
+  EXPECT_FALSE(decide(root, other, ""));
+
+  // Anonymous: only a bucket policy granting "*".
+  authz::Caller anonymous;
+  EXPECT_FALSE(decide(anonymous, kAccount, ""));
+  EXPECT_FALSE(decide(anonymous, kAccount, grant(walker)));
+  EXPECT_TRUE(decide(anonymous, kAccount, grant(R"("*")")));
+  EXPECT_TRUE(decide(anonymous, kAccount, grant(R"({"AWS":"*"})")));
 }
 
 // The sample EKS world: cluster walk-cluster tagged team=blue, and an access entry of walk-role
@@ -477,6 +722,8 @@ TEST_F(AuthorizationTable, DocumentIsTheRenderingOfTheTables) {
   docs.insert(docs.end(), sts.begin(), sts.end());
   std::vector<OperationDoc> eks = DocumentEksTable();
   docs.insert(docs.end(), eks.begin(), eks.end());
+  std::vector<OperationDoc> s3 = DocumentS3Table();
+  docs.insert(docs.end(), s3.begin(), s3.end());
   const std::string rendered = RenderAuthorizationMarkdown(docs);
   const std::string path = std::string(IRSA_SOURCE_DIR) + "/docs/authorization.md";
   if (const char* update = std::getenv("IRSA_UPDATE_DOCS"); update && std::string(update) == "1") {

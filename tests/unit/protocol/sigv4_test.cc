@@ -603,3 +603,22 @@ TEST(SigV4Cache, ConcurrentVerification) {
 
 }  // namespace
 }  // namespace irsa::protocol
+
+namespace irsa::protocol {
+namespace {
+
+// S3 signs the path as sent, encoded once and never normalized (botocore's S3SigV4Auth); the
+// other services encode it a second time after removing dot segments.
+TEST(SigV4Suite, S3CanonicalUriEncodesOnceAndKeepsTheKeyAsIs) {
+  EXPECT_EQ(sigv4::S3CanonicalUri("/bucket/file%20name.txt"), "/bucket/file%20name.txt");
+  EXPECT_EQ(sigv4::CanonicalUri("/bucket/file%20name.txt"), "/bucket/file%2520name.txt");
+  EXPECT_EQ(sigv4::S3CanonicalUri("/bucket/a//./../k"), "/bucket/a//./../k");
+  EXPECT_EQ(sigv4::S3CanonicalUri("/bucket/a+b(c)~"), "/bucket/a%2Bb%28c%29~");
+  EXPECT_EQ(sigv4::S3CanonicalUri("/bucket/x%2fy"), "/bucket/x%2Fy");
+  EXPECT_EQ(sigv4::S3CanonicalUri("/bucket/dir/"), "/bucket/dir/");
+  EXPECT_EQ(sigv4::S3CanonicalUri("/"), "/");
+  EXPECT_EQ(sigv4::S3CanonicalUri(""), "/");
+}
+
+}  // namespace
+}  // namespace irsa::protocol

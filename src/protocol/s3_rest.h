@@ -1,0 +1,50 @@
+// S3 over REST-XML: the dispatcher. For every S3 request (protocol/s3_access.h tells them apart
+// from IAM/STS Query and EKS REST requests), in this order:
+//
+//  1. the address (virtual-hosted BUCKET.s3.<host> or path-style /bucket/key) and the operation
+//     from the table (NotImplemented for subresources irsa does not serve);
+//  2. authentication: SigV4 header or presigned URL with S3's rules (declared payload hashes,
+//     UNSIGNED-PAYLOAD and STREAMING-UNSIGNED-PAYLOAD-TRAILER only over TLS — presigned URLs
+//     sign UNSIGNED-PAYLOAD anywhere —, 15 minutes of clock skew, S3's error codes); an unsigned
+//     request is anonymous;
+//  3. the body limit (EntityTooLarge above S3HandlerOptions::max_body_bytes of object bytes);
+//  4. authorization through the one Authorizer with the table's action, resource and keys, the
+//     bucket policy as resource policy and the bucket owner as resource account (copies are also
+//     authorized as s3:GetObject on their source, DeleteObjects key by key); anonymous callers
+//     get only what a bucket policy grants "*";
+//  5. the body decoded and verified (aws-chunked chunk signatures, trailers, SHA-256) as a
+//     ByteSource handed to the S3Service, which acts on it only once it ended without error;
+//  6. the result rendered as S3 does; every error in S3's XML envelope.
+//
+// Bodies: the HTTP server currently delivers whole bodies (HttpRequest::body); the dispatcher
+// reads it through a ByteSource, so a streaming HTTP body plugs in without touching the
+// operations. Responses are whole too: an object larger than max_body_bytes is refused unless a
+// Range selects at most that much.
+//
+// Thread-safety: the handler is safe to call concurrently.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "authz/authorizer.h"
+#include "protocol/authn.h"
+#include "protocol/router.h"
+#include "s3/service.h"
+
+namespace irsa::protocol {
+
+struct S3HandlerOptions {
+  // Object bytes per request body (PutObject, UploadPart) and per response body (GetObject).
+  size_t max_body_bytes = 64 << 20;
+};
+
+// The HTTP body limit the server needs so that S3 bodies of `max_body_bytes` object bytes fit
+// with their aws-chunked framing (chunk headers and signatures, trailers).
+size_t S3WireBodyLimit(size_t max_body_bytes);
+
+// All references must outlive the handler.
+Router::PrefixHandler MakeS3Handler(const Authenticator& authn, const authz::Authorizer& authz,
+                                    s3::S3Service& service, S3HandlerOptions options);
+
+}  // namespace irsa::protocol
