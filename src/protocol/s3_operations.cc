@@ -231,8 +231,10 @@ Result<HttpResponse> ReadObject(S3Call& call, bool head) {
   r.headers = ObjectResponseHeaders(read, call.http.Header("x-amz-checksum-mode") == "ENABLED",
                                     ResponseOverrides(call));
   r.headers.emplace_back("x-amz-request-id", call.http.request_id);
+  const int64_t length = read.range ? read.range->length() : read.info.size;
+  // HEAD: the Content-Length a GET would have (the HTTP server sends no body).
+  if (head && (r.status == 200 || r.status == 206)) r.content_length = length;
   if (!head && read.body) {
-    const int64_t length = read.range ? read.range->length() : read.info.size;
     if (length > static_cast<int64_t>(call.options.max_body_bytes)) {
       return s3e::NotImplemented(
           "This object is larger than the S3 body limit of this irsa node (--s3-max-body-bytes); "

@@ -188,6 +188,7 @@ class S3Test(unittest.TestCase):
             client.upload_file(source, "multipart", key, Config=config)
             head = client.head_object(Bucket="multipart", Key=key)
             self.assertTrue(head["ETag"].endswith('-3"'), head["ETag"])
+            self.assertEqual(head["ContentLength"], 12 * MiB + 123)
             target = os.path.join(self.tmp, "down-" + key)
             client.download_file("multipart", key, target)
             with open(source, "rb") as a, open(target, "rb") as b:
