@@ -32,6 +32,7 @@ namespace irsa::eks {
 
 inline constexpr std::string_view kKubeTokenPrefix = "k8s-aws-v1.";
 inline constexpr size_t kMaxKubeTokenBytes = 4096;
+// The bound of X-Amz-Expires, and the lifetime of every token after its X-Amz-Date (as on EKS).
 inline constexpr int64_t kMaxKubeTokenLifetimeSeconds = 900;
 inline constexpr std::string_view kClusterIdHeader = "x-k8s-aws-id";
 

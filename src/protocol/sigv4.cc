@@ -351,8 +351,11 @@ Status CheckTime(const SigV4Request& parsed, const Clock& clock, const SigV4Opti
     return skewed("Signature not yet current: " + parsed.amz_date + " is still later than " +
                   FormatSeconds(latest) + " (" + FormatSeconds(now) + " + " + minutes + " min.)");
   }
-  if (parsed.form == SigV4Request::Form::kPresigned && parsed.expires_seconds > 0) {
-    if (now > parsed.request_time + std::chrono::seconds(parsed.expires_seconds)) {
+  if (parsed.form == SigV4Request::Form::kPresigned &&
+      (options.presigned_lifetime || parsed.expires_seconds > 0)) {
+    const std::chrono::seconds lifetime =
+        options.presigned_lifetime.value_or(std::chrono::seconds(parsed.expires_seconds));
+    if (now > parsed.request_time + lifetime) {
       return errors::AccessDenied("Request has expired");
     }
     return OkStatus();

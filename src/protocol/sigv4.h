@@ -133,6 +133,10 @@ struct SigV4Options {
   // S3's error vocabulary (RequestTimeTooSkewed, XAmzContentSHA256Mismatch) instead of the Query
   // services' (SignatureDoesNotMatch).
   bool s3_errors = false;
+  // Presigned: valid this long after X-Amz-Date whatever X-Amz-Expires says. EKS tokens: 15
+  // minutes, as aws-iam-authenticator and EKS accept them (`aws eks get-token` signs
+  // X-Amz-Expires=60 but kubectl caches the token for 14 minutes).
+  std::optional<std::chrono::seconds> presigned_lifetime;
 };
 
 // Step 2: checks the request time against `clock` (header form: |skew| <= max_skew; presigned:
