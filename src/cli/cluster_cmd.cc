@@ -59,19 +59,19 @@ void AddClusterCommands(CLI::App& app) {
                PrintCluster(c);
                return OkStatus();
              });
-  Subcommand(
-      *cluster, "describe", "Show a cluster", true,
-      [](server::Node& a, const ClusterArgs& args) -> Status {
-        IRSA_TRY(oidc::ClusterRecord c, a.clusters().Get(args.offline.account_id, args.name));
-        PrintCluster(c);
-        IRSA_TRY(auto keys, a.clusters().ListKeys(args.offline.account_id, args.name));
-        for (const auto& k : keys) {
-          std::printf("key:     %s %s %s%s\n", k.kid.c_str(), k.algorithm.c_str(),
-                      k.retired ? "retired " : "active",
-                      k.retired ? FormatIso8601(*k.retired).c_str() : "");
-        }
-        return OkStatus();
-      });
+  Subcommand(*cluster, "describe", "Show a cluster", true,
+             [](server::Node& a, const ClusterArgs& args) -> Status {
+               IRSA_TRY(oidc::ClusterRecord c,
+                        a.clusters().Get(args.offline.account_id, args.name));
+               PrintCluster(c);
+               IRSA_TRY(auto keys, a.clusters().ListKeys(args.offline.account_id, args.name));
+               for (const auto& k : keys) {
+                 std::printf("key:     %s %s %s%s\n", k.kid.c_str(), k.algorithm.c_str(),
+                             k.retired ? "retired " : "active",
+                             k.retired ? FormatIso8601(*k.retired).c_str() : "");
+               }
+               return OkStatus();
+             });
   Subcommand(*cluster, "list", "List clusters", false,
              [](server::Node& a, const ClusterArgs& args) -> Status {
                IRSA_TRY(auto list, a.clusters().List(args.offline.account_id));

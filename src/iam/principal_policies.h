@@ -43,7 +43,7 @@ struct PrincipalPolicies {
   std::string path;
   int64_t max_session_duration = 3600;  // roles
   std::vector<Tag> tags;
-  std::optional<GatheredPolicy> trust;   // roles only
+  std::optional<GatheredPolicy> trust;  // roles only
   // Inline then attached (attachment order); for users then each group's inline and attached
   // policies, groups by lower-cased name.
   std::vector<GatheredPolicy> identity;

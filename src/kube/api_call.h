@@ -20,7 +20,7 @@ struct KubeApi::Call {
   // TokenRequest: the service account and audiences of the token minted (audit log).
   std::string minted_for;
   std::string minted_audiences;
-  std::vector<std::string> warnings;         // sent as `Warning: 299 - "<text>"` headers
+  std::vector<std::string> warnings;  // sent as `Warning: 299 - "<text>"` headers
 
   // The query parameter, or "".
   std::string Param(const std::string& name) const;

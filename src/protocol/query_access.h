@@ -65,19 +65,19 @@ Result<authz::AccessRequest> BuildAccessRequest(const QueryCall& call, std::stri
 namespace access {
 
 // Resources.
-ResourceSpec AnyResource();      // "*"
-ResourceSpec Role();             // RoleName → the role
-ResourceSpec NewRole();          // Path + RoleName → the role to be created
-ResourceSpec User();             // UserName → the user
-ResourceSpec UserOrCaller();     // UserName, or the calling user / root
-ResourceSpec NewUser();          // Path + UserName
-ResourceSpec Policy();           // PolicyArn → the managed policy
-ResourceSpec NewPolicy();        // Path + PolicyName
-ResourceSpec OidcProvider();     // OpenIDConnectProviderArn → the provider
-ResourceSpec NewOidcProvider();  // Url → the provider to be created
-ResourceSpec Group();            // GroupName → the group (groups carry no tags)
-ResourceSpec NewGroup();         // Path + GroupName
-ResourceSpec InstanceProfile();  // InstanceProfileName → the profile, with its tags
+ResourceSpec AnyResource();           // "*"
+ResourceSpec Role();                  // RoleName → the role
+ResourceSpec NewRole();               // Path + RoleName → the role to be created
+ResourceSpec User();                  // UserName → the user
+ResourceSpec UserOrCaller();          // UserName, or the calling user / root
+ResourceSpec NewUser();               // Path + UserName
+ResourceSpec Policy();                // PolicyArn → the managed policy
+ResourceSpec NewPolicy();             // Path + PolicyName
+ResourceSpec OidcProvider();          // OpenIDConnectProviderArn → the provider
+ResourceSpec NewOidcProvider();       // Url → the provider to be created
+ResourceSpec Group();                 // GroupName → the group (groups carry no tags)
+ResourceSpec NewGroup();              // Path + GroupName
+ResourceSpec InstanceProfile();       // InstanceProfileName → the profile, with its tags
 ResourceSpec NewInstanceProfile();    // Path + InstanceProfileName
 ResourceSpec NewServiceLinkedRole();  // AWSServiceName + CustomSuffix → the role to be created
 ResourceSpec DeletionTaskRole();      // DeletionTaskId → the service-linked role it deletes

@@ -37,11 +37,11 @@
 namespace irsa::sts {
 
 struct StsOptions {
-  int64_t clock_skew_seconds = 300;            // leeway on exp / nbf / iat
+  int64_t clock_skew_seconds = 300;  // leeway on exp / nbf / iat
   // exp - iat above this is "Token too old"; a token without iat may expire at most this long
   // (plus the skew) after now.
   int64_t max_token_lifetime_seconds = 86400;
-  int64_t packed_policy_limit_bytes = 2048;    // PackedPolicySize = 100% at this size
+  int64_t packed_policy_limit_bytes = 2048;  // PackedPolicySize = 100% at this size
 };
 
 struct SessionPolicyInput {
