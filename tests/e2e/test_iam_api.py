@@ -3,13 +3,13 @@ operations over the AWS Query protocol, driven by boto3 against a real `irsa ser
 import json
 import unittest
 import urllib.parse
-import xml.etree.ElementTree as ET
 
 import boto3
 import botocore
 from botocore.config import Config
 
 import irsa_fixture as fx
+from iam_helpers import IamTestCase, RawCapture
 
 ACCOUNT = fx.ACCOUNT_ID
 PROVIDER_HOST = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -52,43 +52,7 @@ def client(server, key_id=fx.ADMIN_KEY_ID, secret=fx.ADMIN_SECRET, validate=True
                                       parameter_validation=validate))
 
 
-class RawCapture:
-    """Records the raw XML body of every response of `iam` (botocore's before-parse event)."""
-
-    def __init__(self, iam):
-        self.bodies = []
-        iam.meta.events.register("before-parse.iam.*", self._capture)
-
-    def _capture(self, response_dict=None, **_):
-        self.bodies.append(response_dict["body"].decode("utf-8"))
-
-    def element(self, name):
-        root = ET.fromstring(self.bodies[-1])
-        node = root.find(".//{*}" + name)
-        return None if node is None else (node.text or "")
-
-
-class IamApiTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = fx.IrsaServer(tls=False).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
-    def setUp(self):
-        self.server.reset()
-        self.iam = client(self.server)
-
-    def assertError(self, ctx, code, status, message=None):
-        err = ctx.exception.response["Error"]
-        self.assertEqual(err["Code"], code, err)
-        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
-        if message is not None:
-            self.assertEqual(err["Message"], message)
-        return err["Message"]
-
+class IamApiTest(IamTestCase):
     def create_role(self, name="my-role", **kw):
         return self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST, **kw)["Role"]
 
