@@ -22,7 +22,7 @@ packages=(
   iproute2 util-linux
   # the SDK matrix (tests/e2e/test_sdk_matrix.py): the Go SDK v1 built offline (GO111MODULE=off),
   # the JavaScript SDKs from npm into the build tree (scripts/install-js-deps.sh)
-  golang-go golang-github-aws-aws-sdk-go-dev nodejs npm
+  golang-go golang-github-aws-aws-sdk-go-dev
   # the chart test (tests/e2e/test_packaging.py): its renderer (Go text/template, as Helm) reads
   # YAML values; readelf and ldd check the Containerfile against the binary
   golang-gopkg-yaml.v3-dev binutils
@@ -36,6 +36,12 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm: any installation that provides both commands will do. A machine with
+# NodeSource's nodejs (which bundles npm) cannot take Debian's npm package: apt refuses the
+# combination ("held broken packages"), so Debian's pair is installed only when a command is absent.
+if [ "${1:-}" != "--build-only" ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
