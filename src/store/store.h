@@ -62,6 +62,14 @@ struct ListQuery {
   size_t limit = 100;                      // at most this many rows, ordered by (parent, key)
 };
 
+// Whether the engines answer Count(query) from their maintained counters (one lookup) rather
+// than by scanning: a whole kind of an account, or a kind by a non-empty ref. Any other filter
+// (parent, path prefix, an empty ref) scans the matching index range.
+inline bool IsMaintainedCount(const ListQuery& query) {
+  return !query.parent && (!query.path_prefix || query.path_prefix->empty()) &&
+         (!query.ref || !query.ref->empty());
+}
+
 struct Page {
   std::vector<Row> rows;
   bool truncated = false;  // more rows match after the last one returned
@@ -75,7 +83,9 @@ class StoreTx {
   // Rows of `kind` with this key in any account and under any parent, e.g. an access key id.
   virtual Result<std::vector<Row>> FindByKey(const std::string& kind, const std::string& key) = 0;
   virtual Result<Page> List(const ListQuery& query) = 0;
-  virtual Result<int64_t> Count(const ListQuery& query) = 0;  // ignores after_key and limit
+  // Ignores after_key and limit. O(1) where IsMaintainedCount(query); otherwise proportional to
+  // the rows in the filtered index range.
+  virtual Result<int64_t> Count(const ListQuery& query) = 0;
 
   // Inserts a new row. If a row with the same id exists: returns EntityAlreadyExists (409)
   // with an empty message (the caller supplies the user-facing one) and changes nothing.

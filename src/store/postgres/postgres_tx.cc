@@ -142,6 +142,14 @@ Result<Page> PostgresTx::List(const ListQuery& query) {
 }
 
 Result<int64_t> PostgresTx::Count(const ListQuery& query) {
+  if (IsMaintainedCount(query)) {
+    IRSA_TRY(
+        Rows rows,
+        Exec("count rows", "SELECT n FROM row_counts WHERE account = $1 AND kind = $2 AND ref = $3",
+             {Param::Text(query.account), Param::Text(query.kind),
+              Param::Text(query.ref.value_or(""))}));
+    return rows.size() == 1 ? rows.Int8(0, 0) : 0;
+  }
   std::vector<Param> params;
   int bits = FilterBits(query, /*with_after_key=*/false, params);
   IRSA_TRY(Rows rows, Exec("count rows", ListStatements().count[bits].c_str(), params));

@@ -33,6 +33,49 @@ const std::vector<Migration>& Migrations() {
        "CREATE INDEX rows_by_path ON rows (account, kind, path);"
        "CREATE TABLE meta (name text PRIMARY KEY, value bigint NOT NULL);"
        "INSERT INTO meta (name, value) VALUES ('generation', 0);"},
+      // Counts kept by the engine so that Count() of a whole kind, or of a kind by ref, is one
+      // lookup instead of an index scan: row_counts holds, per (account, kind), the number of
+      // rows (ref '') and, per non-empty ref, the number of rows with that ref. Rows whose count
+      // drops to zero are removed. Key columns never change on update; only a changed ref moves.
+      // Writers are serialised (advisory lock), so the counter rows add no lock contention.
+      {2,
+       "CREATE TABLE row_counts ("
+       "  account text COLLATE \"C\" NOT NULL,"
+       "  kind text COLLATE \"C\" NOT NULL,"
+       "  ref text COLLATE \"C\" NOT NULL,"
+       "  n bigint NOT NULL,"
+       "  PRIMARY KEY (account, kind, ref)"
+       ");"
+       "INSERT INTO row_counts (account, kind, ref, n)"
+       "  SELECT account, kind, '', count(*) FROM rows GROUP BY account, kind;"
+       "INSERT INTO row_counts (account, kind, ref, n)"
+       "  SELECT account, kind, ref, count(*) FROM rows WHERE ref <> '' GROUP BY account, kind, "
+       "ref;"
+       "CREATE FUNCTION row_counts_add(a text, k text, r text, d bigint) RETURNS void"
+       "  LANGUAGE plpgsql AS $$ BEGIN"
+       "    INSERT INTO row_counts AS c (account, kind, ref, n) VALUES (a, k, r, d)"
+       "      ON CONFLICT (account, kind, ref) DO UPDATE SET n = c.n + d;"
+       "    DELETE FROM row_counts WHERE account = a AND kind = k AND ref = r AND n <= 0;"
+       "  END $$;"
+       "CREATE FUNCTION rows_counted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+       "    IF TG_OP = 'INSERT' THEN"
+       "      PERFORM row_counts_add(NEW.account, NEW.kind, '', 1);"
+       "      IF NEW.ref <> '' THEN PERFORM row_counts_add(NEW.account, NEW.kind, NEW.ref, 1); END "
+       "IF;"
+       "    ELSIF TG_OP = 'DELETE' THEN"
+       "      PERFORM row_counts_add(OLD.account, OLD.kind, '', -1);"
+       "      IF OLD.ref <> '' THEN PERFORM row_counts_add(OLD.account, OLD.kind, OLD.ref, -1); "
+       "END IF;"
+       "    ELSIF OLD.ref <> NEW.ref THEN"
+       "      IF OLD.ref <> '' THEN PERFORM row_counts_add(OLD.account, OLD.kind, OLD.ref, -1); "
+       "END IF;"
+       "      IF NEW.ref <> '' THEN PERFORM row_counts_add(NEW.account, NEW.kind, NEW.ref, 1); END "
+       "IF;"
+       "    END IF;"
+       "    RETURN NULL;"
+       "  END $$;"
+       "CREATE TRIGGER rows_counted AFTER INSERT OR DELETE OR UPDATE OF ref ON rows"
+       "  FOR EACH ROW EXECUTE FUNCTION rows_counted();"},
   };
   return kMigrations;
 }

@@ -33,6 +33,45 @@ const std::vector<Migration>& Migrations() {
        "CREATE INDEX rows_by_path ON rows (account, kind, path);"
        "CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
        "INSERT INTO meta (name, value) VALUES ('generation', 0);"},
+      // Counts kept by the engine so that Count() of a whole kind, or of a kind by ref, is one
+      // lookup instead of an index scan: row_counts holds, per (account, kind), the number of
+      // rows (ref '') and, per non-empty ref, the number of rows with that ref. Rows whose count
+      // drops to zero are removed. Key columns never change on update; only a changed ref moves.
+      {2,
+       "CREATE TABLE row_counts ("
+       "  account TEXT NOT NULL,"
+       "  kind TEXT NOT NULL,"
+       "  ref TEXT NOT NULL,"
+       "  n INTEGER NOT NULL,"
+       "  PRIMARY KEY (account, kind, ref)"
+       ") WITHOUT ROWID;"
+       "INSERT INTO row_counts (account, kind, ref, n)"
+       "  SELECT account, kind, '', COUNT(*) FROM rows GROUP BY account, kind;"
+       "INSERT INTO row_counts (account, kind, ref, n)"
+       "  SELECT account, kind, ref, COUNT(*) FROM rows WHERE ref <> '' GROUP BY account, kind, "
+       "ref;"
+       "CREATE TRIGGER rows_counted_insert AFTER INSERT ON rows BEGIN"
+       "  INSERT INTO row_counts (account, kind, ref, n) VALUES (NEW.account, NEW.kind, '', 1)"
+       "    ON CONFLICT (account, kind, ref) DO UPDATE SET n = n + 1;"
+       "  INSERT INTO row_counts (account, kind, ref, n)"
+       "    SELECT NEW.account, NEW.kind, NEW.ref, 1 WHERE NEW.ref <> ''"
+       "    ON CONFLICT (account, kind, ref) DO UPDATE SET n = n + 1;"
+       "END;"
+       "CREATE TRIGGER rows_counted_delete AFTER DELETE ON rows BEGIN"
+       "  UPDATE row_counts SET n = n - 1"
+       "    WHERE account = OLD.account AND kind = OLD.kind AND ref IN ('', OLD.ref);"
+       "  DELETE FROM row_counts"
+       "    WHERE account = OLD.account AND kind = OLD.kind AND ref IN ('', OLD.ref) AND n <= 0;"
+       "END;"
+       "CREATE TRIGGER rows_counted_ref AFTER UPDATE OF ref ON rows WHEN OLD.ref <> NEW.ref BEGIN"
+       "  UPDATE row_counts SET n = n - 1"
+       "    WHERE OLD.ref <> '' AND account = OLD.account AND kind = OLD.kind AND ref = OLD.ref;"
+       "  DELETE FROM row_counts WHERE OLD.ref <> '' AND account = OLD.account"
+       "    AND kind = OLD.kind AND ref = OLD.ref AND n <= 0;"
+       "  INSERT INTO row_counts (account, kind, ref, n)"
+       "    SELECT NEW.account, NEW.kind, NEW.ref, 1 WHERE NEW.ref <> ''"
+       "    ON CONFLICT (account, kind, ref) DO UPDATE SET n = n + 1;"
+       "END;"},
   };
   return kMigrations;
 }

@@ -154,6 +154,17 @@ Result<Page> SqliteTx::List(const ListQuery& query) {
 
 Result<int64_t> SqliteTx::Count(const ListQuery& query) {
   return Track([&]() -> Result<int64_t> {
+    if (IsMaintainedCount(query)) {
+      IRSA_TRY(
+          Statement stmt,
+          conn_->Prepare("SELECT n FROM row_counts WHERE account = ?1 AND kind = ?2 AND ref = ?3",
+                         "count rows"));
+      stmt.BindText(1, query.account);
+      stmt.BindText(2, query.kind);
+      stmt.BindText(3, query.ref.value_or(""));
+      IRSA_TRY(bool row, stmt.Step("count rows"));
+      return row ? stmt.ColumnInt64(0) : 0;
+    }
     Filter f = BuildFilter(query, /*with_after_key=*/false);
     IRSA_TRY(Statement stmt, conn_->Prepare("SELECT COUNT(*) FROM rows" + f.sql, "count rows"));
     int index = 1;

@@ -390,6 +390,82 @@ TYPED_TEST_P(StoreConformance, DeleteChildrenDeletesOnlyThatParent) {
   EXPECT_EQ(this->CountRows({.account = "b", .kind = "inline"}), 1);
 }
 
+// Count() of a kind, and of a kind by ref, comes from counters the engines maintain (see
+// IsMaintainedCount): every kind of write, and a rolled-back one, must leave them equal to what a
+// scan of the rows finds.
+TYPED_TEST_P(StoreConformance, MaintainedCountsFollowEveryWrite) {
+  auto expect_counts_match_rows = [&](const std::string& step) {
+    for (const char* kind : {"user", "attachment"}) {
+      Page all = this->ListRows({.account = "a", .kind = kind, .limit = 1000});
+      EXPECT_EQ(this->CountRows({.account = "a", .kind = kind}),
+                static_cast<int64_t>(all.rows.size()))
+          << step << ": " << kind;
+      for (const char* ref : {"p1", "p2", "p3"}) {
+        int64_t with_ref = 0;
+        for (const Row& row : all.rows) with_ref += row.ref == ref ? 1 : 0;
+        EXPECT_EQ(this->CountRows({.account = "a", .kind = kind, .ref = ref}), with_ref)
+            << step << ": " << kind << " with ref " << ref;
+      }
+    }
+    EXPECT_EQ(this->CountRows({.account = "b", .kind = "user"}), 1) << step;
+  };
+  ASSERT_TRUE(this->InsertAll({MakeRow("a", "user", "", "u1", "{}", "p1"),
+                               MakeRow("a", "user", "", "u2", "{}", "p1"),
+                               MakeRow("a", "user", "", "u3", "{}", "p2"),
+                               MakeRow("a", "user", "", "u4"), MakeRow("b", "user", "", "u1"),
+                               MakeRow("a", "attachment", "r1", "p1", "{}", "p1"),
+                               MakeRow("a", "attachment", "r1", "p2", "{}", "p2"),
+                               MakeRow("a", "attachment", "r2", "p1", "{}", "p1")})
+                  .ok());
+  expect_counts_match_rows("inserted");
+  EXPECT_EQ(this->CountRows({.account = "a", .kind = "user"}), 4);
+  EXPECT_EQ(this->CountRows({.account = "a", .kind = "user", .ref = "p1"}), 2);
+
+  Status duplicate = this->Write(
+      [&](StoreTx& tx) { return tx.Insert(MakeRow("a", "user", "", "u1", "{}", "p3")); });
+  EXPECT_FALSE(duplicate.ok());
+  expect_counts_match_rows("duplicate insert");
+
+  ASSERT_TRUE(this->Write([&](StoreTx& tx) -> Status {
+                    IRSA_RETURN_IF_ERROR(tx.Upsert(MakeRow("a", "user", "", "u1", "{}", "p3")));
+                    IRSA_RETURN_IF_ERROR(tx.Upsert(MakeRow("a", "user", "", "u4", "{}", "p2")));
+                    IRSA_RETURN_IF_ERROR(tx.Upsert(MakeRow("a", "user", "", "u2", "{1}", "p1")));
+                    return tx.Upsert(MakeRow("a", "user", "", "u5"));
+                  })
+                  .ok());
+  expect_counts_match_rows("upserted");
+  EXPECT_EQ(this->CountRows({.account = "a", .kind = "user"}), 5);
+  EXPECT_EQ(this->CountRows({.account = "a", .kind = "user", .ref = "p3"}), 1);
+
+  ASSERT_TRUE(this->Write([&](StoreTx& tx) -> Status {
+                    IRSA_TRY(bool existed, tx.Delete({"a", "user", "", "u3"}));
+                    EXPECT_TRUE(existed);
+                    IRSA_TRY(bool missing, tx.Delete({"a", "user", "", "nobody"}));
+                    EXPECT_FALSE(missing);
+                    IRSA_TRY(int64_t children, tx.DeleteChildren("a", "attachment", "r1"));
+                    EXPECT_EQ(children, 2);
+                    return OkStatus();
+                  })
+                  .ok());
+  expect_counts_match_rows("deleted");
+
+  Status rolled_back = this->Write([&](StoreTx& tx) -> Status {
+    IRSA_RETURN_IF_ERROR(tx.Insert(MakeRow("a", "user", "", "u9", "{}", "p1")));
+    IRSA_RETURN_IF_ERROR(tx.Upsert(MakeRow("a", "user", "", "u2", "{}", "p3")));
+    IRSA_TRY(int64_t children, tx.DeleteChildren("a", "attachment", "r2"));
+    EXPECT_EQ(children, 1);
+    return errors::InvalidInput("abandon");
+  });
+  EXPECT_FALSE(rolled_back.ok());
+  expect_counts_match_rows("rolled back");
+  EXPECT_EQ(this->CountRows({.account = "a", .kind = "attachment", .ref = "p1"}), 1);
+
+  ASSERT_TRUE(this->store_->Reset().ok());
+  EXPECT_EQ(this->CountRows({.account = "a", .kind = "user"}), 0);
+  EXPECT_EQ(this->CountRows({.account = "a", .kind = "user", .ref = "p2"}), 0);
+  EXPECT_EQ(this->CountRows({.account = "b", .kind = "user"}), 0);
+}
+
 TYPED_TEST_P(StoreConformance, ErrorFromFunctionRollsBackEverything) {
   ASSERT_TRUE(this->InsertAll({MakeRow("a", "user", "", "keep", "old")}).ok());
   int64_t generation = this->store_->Generation();
@@ -556,11 +632,11 @@ REGISTER_TYPED_TEST_SUITE_P(
     KeyComponentsAreDistinct, DuplicateInsertIsEntityAlreadyExistsAndChangesNothing,
     UpsertInsertsThenReplacesAndVersionGrows, DeleteReportsWhetherTheRowExisted,
     ListOrdersByParentThenKeyAndPaginates, ListFiltersByParentRefAndPathPrefix,
-    CountIgnoresAfterKeyAndLimit, FindByKeyAcrossAccountsAndParents,
-    DeleteChildrenDeletesOnlyThatParent, ErrorFromFunctionRollsBackEverything,
-    ThrowingFunctionRollsBackAndIsServiceFailure, ReadTransactionCannotWrite,
-    SecretsAreSealedAtRest, UnsealFailureIsServiceFailure, GenerationBumpsOnEveryCommittedWrite,
-    ResetDeletesEveryRowAndKeepsTheSchema, ConcurrentReadModifyWriteLosesNoUpdate,
-    ReopenedStoreFindsCommittedData);
+    CountIgnoresAfterKeyAndLimit, MaintainedCountsFollowEveryWrite,
+    FindByKeyAcrossAccountsAndParents, DeleteChildrenDeletesOnlyThatParent,
+    ErrorFromFunctionRollsBackEverything, ThrowingFunctionRollsBackAndIsServiceFailure,
+    ReadTransactionCannotWrite, SecretsAreSealedAtRest, UnsealFailureIsServiceFailure,
+    GenerationBumpsOnEveryCommittedWrite, ResetDeletesEveryRowAndKeepsTheSchema,
+    ConcurrentReadModifyWriteLosesNoUpdate, ReopenedStoreFindsCommittedData);
 
 }  // namespace irsa::store::testing

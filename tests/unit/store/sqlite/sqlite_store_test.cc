@@ -126,12 +126,52 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
                     })
                     .ok());
   }
-  EXPECT_EQ(RawQuery(path, "SELECT version FROM schema_migrations"),
-            (std::vector<std::string>{"1"}));
+  EXPECT_EQ(RawQuery(path, "SELECT version FROM schema_migrations ORDER BY version"),
+            (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), (std::vector<std::string>{"wal"}));
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM rows"), (std::vector<std::string>{"3"}));
   EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE name = 'generation'"),
             (std::vector<std::string>{"3"}));
+}
+
+// Migration 2 fills the counters from the rows a database of schema 1 already holds.
+TEST(SqliteStore, CountersAreBackfilledFromExistingRows) {
+  TempDir dir;
+  TestSealer sealer;
+  std::string path = (dir.path() / "old.db").string();
+  {
+    auto store = OpenSqliteStore({.path = path, .sealer = &sealer});
+    ASSERT_TRUE(store.ok()) << store.error().message();
+  }
+  // Back to schema 1, then rows written as that schema's writers did (no counters).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* downgrade =
+      "DROP TRIGGER rows_counted_insert; DROP TRIGGER rows_counted_delete;"
+      "DROP TRIGGER rows_counted_ref; DROP TABLE row_counts;"
+      "DELETE FROM schema_migrations WHERE version = 2;"
+      "INSERT INTO rows (account, kind, parent, key, ref, version) VALUES"
+      "  ('a', 'role', '', 'r1', '', 1), ('a', 'role', '', 'r2', '', 1),"
+      "  ('a', 'attachment', 'r1', 'p', 'arn:p', 1), ('a', 'attachment', 'r2', 'p', 'arn:p', 1);";
+  ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto store = OpenSqliteStore({.path = path, .sealer = &sealer});
+  ASSERT_TRUE(store.ok()) << store.error().message();
+  int64_t roles = -1, attachments = -1, by_ref = -1;
+  ASSERT_TRUE((*store)
+                  ->Read([&](StoreTx& tx) -> Status {
+                    IRSA_TRY(roles, tx.Count({.account = "a", .kind = "role"}));
+                    IRSA_TRY(attachments, tx.Count({.account = "a", .kind = "attachment"}));
+                    IRSA_TRY(by_ref,
+                             tx.Count({.account = "a", .kind = "attachment", .ref = "arn:p"}));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(roles, 2);
+  EXPECT_EQ(attachments, 2);
+  EXPECT_EQ(by_ref, 2);
 }
 
 TEST(SqliteStore, NewerSchemaIsRefused) {
