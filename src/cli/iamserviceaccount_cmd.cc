@@ -1,6 +1,5 @@
 #include "cli/iamserviceaccount_cmd.h"
 
-#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
@@ -10,8 +9,8 @@
 
 #include "cli/local_kube_client.h"
 #include "cli/offline.h"
+#include "eks/oidc_provider_association.h"
 #include "iam/attachments.h"
-#include "iam/oidc_providers.h"
 #include "iam/policies.h"
 #include "iam/roles.h"
 
@@ -20,7 +19,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr const char* kStsAudience = "sts.amazonaws.com";
 constexpr const char* kRoleArnAnnotation = "eks.amazonaws.com/role-arn";
 constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
 constexpr const char* kManagedByValue = "eksctl";
@@ -39,10 +37,7 @@ struct Args {
 
 // What exists now, and so what --approve will do.
 struct Plan {
-  std::string issuer;
-  std::string provider_arn;
-  std::string provider_host_path;  // the trust policy's condition-key prefix
-  std::optional<iam::OidcProviderRecord> provider;
+  eks::OidcProviderPlan provider;
   std::string role_name;
   std::string role_arn;
   std::optional<iam::RoleRecord> role;
@@ -59,12 +54,12 @@ std::string SaPath(const std::string& ns, const std::string& name) {
 // eksctl's trust policy (wire spec §6.2 item 5).
 std::string TrustPolicy(const Plan& plan, const Args& args) {
   json::object string_equals;
-  string_equals[plan.provider_host_path + ":sub"] =
+  string_equals[plan.provider.provider_url + ":sub"] =
       "system:serviceaccount:" + args.ns + ":" + args.name;
-  string_equals[plan.provider_host_path + ":aud"] = kStsAudience;
+  string_equals[plan.provider.provider_url + ":aud"] = eks::kStsClientId;
   json::object statement{{"Effect", "Allow"},
                          {"Action", json::array{"sts:AssumeRoleWithWebIdentity"}},
-                         {"Principal", json::object{{"Federated", plan.provider_arn}}},
+                         {"Principal", json::object{{"Federated", plan.provider.provider_arn}}},
                          {"Condition", json::object{{"StringEquals", std::move(string_equals)}}}};
   json::object document{{"Version", "2012-10-17"},
                         {"Statement", json::array{std::move(statement)}}};
@@ -98,16 +93,9 @@ Result<Plan> MakePlan(server::Node& app, LocalKubeClient& kube, const Args& args
   const std::string& account = args.offline.account_id;
   const iam::ServiceContext& ctx = app.iam();
   Plan plan;
-  IRSA_TRY(oidc::ClusterRecord cluster, app.clusters().Get(account, args.cluster));
-  plan.issuer = cluster.issuer;
-  IRSA_TRY(plan.provider_host_path, iam::NormalizeOidcUrl(cluster.issuer));
-  plan.provider_arn = "arn:aws:iam::" + account + ":oidc-provider/" + plan.provider_host_path;
-  if (auto provider = iam::GetOpenIDConnectProvider(ctx, account, plan.provider_arn);
-      provider.ok()) {
-    plan.provider = *provider;
-  } else if (provider.error().code() != "NoSuchEntity") {
-    return provider.error();
-  }
+  IRSA_TRY(const std::string ca_pem, ReadLocalCaPem(args.offline));
+  IRSA_TRY(plan.provider,
+           eks::PlanOidcProviderAssociation(app.clusters(), ctx, account, args.cluster, ca_pem));
 
   plan.role_name = args.role_name.empty() ? DefaultRoleName(args) : args.role_name;
   if (auto role = iam::GetRole(ctx, account, plan.role_name); role.ok()) {
@@ -159,18 +147,25 @@ bool SaUpToDate(const json::object& sa, const std::string& role_arn) {
 // Whether an existing role's trust policy mentions this provider and subject.
 bool TrustMentions(const iam::RoleRecord& role, const Plan& plan, const Args& args) {
   const std::string& doc = role.assume_role_policy;
-  return doc.find(plan.provider_host_path) != std::string::npos &&
+  return doc.find(plan.provider.provider_url) != std::string::npos &&
          doc.find("system:serviceaccount:" + args.ns + ":" + args.name) != std::string::npos;
 }
 
 void PrintPlan(const Plan& plan, const Args& args) {
   const std::string sa = args.ns + "/" + args.name;
-  std::printf("cluster %s: OIDC issuer %s\n", args.cluster.c_str(), plan.issuer.c_str());
-  if (!plan.provider) {
-    std::printf("[plan] create IAM OIDC provider %s (client id %s)\n", plan.provider_arn.c_str(),
-                kStsAudience);
-  } else {
-    std::printf("[plan] reuse IAM OIDC provider %s\n", plan.provider_arn.c_str());
+  std::printf("cluster %s: OIDC issuer %s\n", args.cluster.c_str(), plan.provider.issuer.c_str());
+  switch (plan.provider.state) {
+    case eks::OidcProviderPlan::State::kAbsent:
+      std::printf("[plan] create IAM OIDC provider %s (client id %s)\n",
+                  plan.provider.provider_arn.c_str(), eks::kStsClientId);
+      break;
+    case eks::OidcProviderPlan::State::kMissingClientId:
+      std::printf("[plan] reuse IAM OIDC provider %s; add client id %s\n",
+                  plan.provider.provider_arn.c_str(), eks::kStsClientId);
+      break;
+    case eks::OidcProviderPlan::State::kAssociated:
+      std::printf("[plan] reuse IAM OIDC provider %s\n", plan.provider.provider_arn.c_str());
+      break;
   }
   if (!plan.role) {
     std::printf("[plan] create IAM role %s with trust policy:\n  %s\n", plan.role_name.c_str(),
@@ -216,29 +211,19 @@ Status Apply(server::Node& app, LocalKubeClient& kube, const Plan& plan, const A
   const std::string sa = args.ns + "/" + args.name;
 
   // 1. The OIDC provider.
-  if (!plan.provider) {
-    iam::CreateOidcProviderInput input;
-    input.url = plan.issuer;
-    input.client_ids = {kStsAudience};
-    auto created = iam::CreateOpenIDConnectProvider(ctx, account, input);
-    if (created.ok()) {
-      std::printf("created IAM OIDC provider %s\n", created->arn.c_str());
-    } else if (created.error().code() == "EntityAlreadyExists") {
-      std::printf("reused IAM OIDC provider %s (created concurrently)\n",
-                  plan.provider_arn.c_str());
-    } else {
-      return created.error();
-    }
+  IRSA_TRY(const eks::OidcProviderPlan::State before,
+           eks::AssociateOidcProvider(ctx, account, plan.provider));
+  const char* provider_arn = plan.provider.provider_arn.c_str();
+  if (before == eks::OidcProviderPlan::State::kMissingClientId) {
+    std::printf("reused IAM OIDC provider %s; added client id %s\n", provider_arn,
+                eks::kStsClientId);
+  } else if (plan.provider.state == eks::OidcProviderPlan::State::kAbsent) {
+    std::printf(before == eks::OidcProviderPlan::State::kAbsent
+                    ? "created IAM OIDC provider %s\n"
+                    : "reused IAM OIDC provider %s (created concurrently)\n",
+                provider_arn);
   } else {
-    const auto& ids = plan.provider->client_ids;
-    if (std::find(ids.begin(), ids.end(), kStsAudience) == ids.end()) {
-      IRSA_RETURN_IF_ERROR(
-          iam::AddClientIDToOpenIDConnectProvider(ctx, account, plan.provider_arn, kStsAudience));
-      std::printf("reused IAM OIDC provider %s; added client id %s\n", plan.provider_arn.c_str(),
-                  kStsAudience);
-    } else {
-      std::printf("reused IAM OIDC provider %s\n", plan.provider_arn.c_str());
-    }
+    std::printf("reused IAM OIDC provider %s\n", provider_arn);
   }
 
   // 2. The role.
@@ -259,7 +244,7 @@ Status Apply(server::Node& app, LocalKubeClient& kube, const Plan& plan, const A
           "  warning: its trust policy does not name %s and "
           "system:serviceaccount:%s:%s; AssumeRoleWithWebIdentity from that "
           "ServiceAccount will be denied until it does\n",
-          plan.provider_host_path.c_str(), args.ns.c_str(), args.name.c_str());
+          plan.provider.provider_url.c_str(), args.ns.c_str(), args.name.c_str());
     }
   }
 
@@ -369,7 +354,8 @@ void AddCreateIamServiceAccountCommand(CLI::App& app) {
       std::printf("plan only: nothing was changed (rerun with --approve to apply)\n");
       return;
     }
-    std::printf("cluster %s: OIDC issuer %s\n", args->cluster.c_str(), plan->issuer.c_str());
+    std::printf("cluster %s: OIDC issuer %s\n", args->cluster.c_str(),
+                plan->provider.issuer.c_str());
     if (Status applied = Apply(**app, kube, *plan, *args); !applied.ok()) fail(applied.error());
   });
 }

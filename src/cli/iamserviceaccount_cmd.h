@@ -7,8 +7,9 @@
 //       [--approve] [--data-dir D]
 //
 // Without --approve it prints the plan and changes nothing. With it, in order:
-//   1. the IAM OIDC provider of the cluster's issuer: created with client id sts.amazonaws.com,
-//      or reused (the client id is added when missing);
+//   1. the IAM OIDC provider of the cluster's issuer, as `irsa utils associate-iam-oidc-provider`
+//      makes it (eks/oidc_provider_association.h): created, or reused (the client id
+//      sts.amazonaws.com is added when missing);
 //   2. the role (default name eksctl-<cluster>-addon-iamserviceaccount-<ns>-<name>, at most 64
 //      characters): created with eksctl's trust policy (StringEquals on <issuer-host-path>:sub =
 //      system:serviceaccount:<ns>:<name> and :aud = sts.amazonaws.com), or, if a role of that name

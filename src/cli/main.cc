@@ -7,6 +7,7 @@
 #include "cli/kubeconfig_cmd.h"
 #include "cli/policy_cmd.h"
 #include "cli/serve_cmd.h"
+#include "cli/utils_cmd.h"
 #include "cli/version_cmd.h"
 #include "cli/webhook_cmd.h"
 
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   irsa::cli::AddKubeconfigCommand(app);
   irsa::cli::AddExecCommand(app);
   irsa::cli::AddCreateIamServiceAccountCommand(app);
+  irsa::cli::AddUtilsCommands(app);
   irsa::cli::AddWebhookCommand(app);
   irsa::cli::AddCompletionCommand(app);  // last: it lists the commands above
   CLI11_PARSE(app, argc, argv);

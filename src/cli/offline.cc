@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto/openssl_util.h"
+
 namespace irsa::cli {
 namespace {
 
@@ -101,6 +103,13 @@ Result<std::unique_ptr<server::Node>> OpenOffline(OfflineOptions& options) {
   if (options.account_id.empty()) options.account_id = "111122223333";
   app.account_id = options.account_id;
   return server::Node::Open(app);
+}
+
+Result<std::string> ReadLocalCaPem(const OfflineOptions& options) {
+  const std::string path = options.data_dir + "/tls/ca.pem";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::string();
+  return crypto::ReadFileToString(path);
 }
 
 int ReportError(std::string_view command, const Error& error) {

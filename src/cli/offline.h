@@ -35,6 +35,11 @@ Status CheckExistingNode(const OfflineOptions& options, const std::string& store
 // (written by `irsa serve`); without it clusters cannot be created.
 Result<std::unique_ptr<server::Node>> OpenOffline(OfflineOptions& options);
 
+// The PEM of the local CA `irsa serve` generated for its HTTPS listener (DATA/tls/ca.pem), the
+// root of the issuer certificates it serves; "" when the file does not exist (the node serves an
+// operator's certificate, or no HTTPS). InternalFailure naming the path when it cannot be read.
+Result<std::string> ReadLocalCaPem(const OfflineOptions& options);
+
 // Prints "irsa <command>: <code>: <message>" and returns the exit code for an error.
 int ReportError(std::string_view command, const Error& error);
 

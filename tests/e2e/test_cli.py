@@ -64,6 +64,10 @@ class CompletionTest(unittest.TestCase):
         self.assertEqual(sorted(self.bash_complete("irsa", "cluster", "")),
                          sorted(["create", "delete", "describe", "list", "rotate-keys",
                                  "--help", "-h"]))
+        self.assertIn("utils", top)
+        self.assertEqual(self.bash_complete("irsa", "utils", "as"), ["associate-iam-oidc-provider"])
+        self.assertIn("--approve",
+                      self.bash_complete("irsa", "utils", "associate-iam-oidc-provider", "--ap"))
         self.assertIn("--role-session-name", self.bash_complete("irsa", "exec", "--ro"))
         self.assertIn("--listen-tls", self.bash_complete("irsa", "serve", "--listen"))
         # After a flag that takes a value, and after --, nothing: the shell completes file names.
@@ -99,6 +103,7 @@ OFFLINE_COMMANDS = [
     ["create", "iamserviceaccount", "--name", "sa", "--cluster", "c1", "--role-name", "r",
      "--approve"],
     ["exec", "--cluster", "c1", "--service-account", "sa", "--", "true"],
+    ["utils", "associate-iam-oidc-provider", "--cluster", "c1", "--approve"],
 ]
 
 
