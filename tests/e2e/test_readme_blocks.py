@@ -120,6 +120,10 @@ class DocumentBlocksTest(unittest.TestCase):
     def check_walkthrough(self, cli):
         out = self.run_script(cli, self.document_script("docs/walkthrough.md",
                                                          WALKTHROUGH_BLOCKS))
+        # The setup made the cluster the EKS way and eksctl's verb its IAM OIDC provider.
+        self.assertIn('"status": "CREATING"', out)
+        self.assertIn('created IAM Open ID Connect provider for cluster "my-cluster" in '
+                      '"us-east-1": arn:aws:iam::111122223333:oidc-provider/localhost:8443/id/', out)
         self.assertIn("eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/my-role", out)
         self.assertRegex(out, r"arn:aws:sts::111122223333:assumed-role/my-role/"
                               r"irsa-exec-default-my-service-account-[0-9a-f]{8}\n")

@@ -1,8 +1,10 @@
 """The seed walkthrough (assigning an IAM role to a Kubernetes service account), end to end against
-a real `irsa serve`: `irsa cluster create`, `irsa kubeconfig`, then the walkthrough's commands
-verbatim with kubectl and the AWS CLI (v2 at /usr/bin/aws and v1 on PATH; an `aws` shell
-function adds --endpoint-url), its eksctl path with `irsa create iamserviceaccount`, and finally
-an unmodified boto3 program run as a pod would run it with `irsa exec`.
+a real `irsa serve`: the cluster made the EKS way (`aws eks create-cluster`, `aws eks
+update-kubeconfig`, kubectl authenticating with `aws eks get-token`), its IAM OIDC provider with
+`irsa utils associate-iam-oidc-provider`, then the walkthrough's commands verbatim with kubectl
+and the AWS CLI (v2 at /usr/bin/aws and v1 on PATH; an `aws` shell function adds
+--endpoint-url), its eksctl path with `irsa create iamserviceaccount`, and finally an unmodified
+boto3 program run as a pod would run it with `irsa exec`.
 See docs/walkthrough.md."""
 import hashlib
 import json
@@ -113,11 +115,16 @@ class WalkthroughTest(unittest.TestCase):
         self.workdir = tempfile.mkdtemp(prefix="irsa-walkthrough-")
         self.addCleanup(shutil.rmtree, self.workdir, True)
         self.data = self.server.data_dir
-        self.irsa("cluster", "create", "my-cluster")
         self.kubeconfig = os.path.join(self.workdir, "kubeconfig")
-        self.irsa("kubeconfig", "--cluster", "my-cluster", "-o", self.kubeconfig)
         self.env = fx.cli_env(self.server, home=self.workdir)
         self.env["KUBECONFIG"] = self.kubeconfig
+        # The setup of docs/walkthrough.md: the cluster as on EKS, as the account root.
+        created = json.loads(self.sh(
+            "aws eks create-cluster --name my-cluster --role-arn "
+            "arn:aws:iam::111122223333:role/my-cluster-role "
+            "--resources-vpc-config subnetIds=subnet-1"))
+        self.assertEqual(created["cluster"]["status"], "CREATING")
+        self.update_kubeconfig("/usr/bin/aws")
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -145,6 +152,20 @@ class WalkthroughTest(unittest.TestCase):
                          (script, out.stdout, out.stderr))
         return out.stdout
 
+    def update_kubeconfig(self, cli):
+        """`aws eks update-kubeconfig` with `cli`, which then also runs as kubectl's exec plugin
+        (`aws` first on PATH)."""
+        bin_dir = os.path.join(self.workdir, "bin-" + hashlib.sha1(cli.encode()).hexdigest()[:8])
+        if not os.path.isdir(bin_dir):
+            os.mkdir(bin_dir)
+            os.symlink(cli, os.path.join(bin_dir, "aws"))
+        self.env["PATH"] = bin_dir + os.pathsep + os.environ["PATH"]
+        self.sh('aws eks update-kubeconfig --name my-cluster --kubeconfig "$KUBECONFIG"', cli)
+        with open(self.kubeconfig) as f:
+            kubeconfig = f.read()
+        self.assertIn("get-token", kubeconfig)
+        self.assertNotIn("token:", kubeconfig)  # no static bearer token: the exec plugin only
+
     def exec_env(self):
         """The caller's environment for `irsa exec`: admin keys and a profile that must NOT reach
         the program."""
@@ -167,6 +188,12 @@ class WalkthroughTest(unittest.TestCase):
 
     def aws_cli_walkthrough(self, cli):
         v = {}
+        self.update_kubeconfig(cli)
+        # kubectl authenticates with `aws eks get-token` as the root key of the environment, the
+        # cluster's creator.
+        whoami = json.loads(self.sh("kubectl auth whoami -o json", cli))
+        self.assertEqual(whoami["status"]["userInfo"]["username"],
+                         "arn:aws:iam::%s:root" % ACCOUNT_ID)
         # 1. Create the IAM policy.
         self.sh(MY_POLICY_STEP, cli)
         created = json.loads(self.sh(
@@ -188,9 +215,16 @@ class WalkthroughTest(unittest.TestCase):
             'printf %s "$oidc_provider"', cli)
         self.assertRegex(v["oidc_provider"], r"^localhost:\d+/id/[0-9A-F]{32}$")
         # Prerequisite of the walkthrough: the cluster's IAM OIDC provider exists.
-        self.sh('aws iam create-open-id-connect-provider --url "https://$oidc_provider" '
-                '--client-id-list sts.amazonaws.com --thumbprint-list %s' % self.thumbprint(),
-                cli, v)
+        provider_arn = "arn:aws:iam::%s:oidc-provider/%s" % (ACCOUNT_ID, v["oidc_provider"])
+        out = self.irsa("utils", "associate-iam-oidc-provider", "--cluster", "my-cluster",
+                        "--approve").stdout
+        self.assertIn('created IAM Open ID Connect provider for cluster "my-cluster" in '
+                      '"us-east-1": ' + provider_arn, out)
+        provider = json.loads(self.sh(
+            'aws iam get-open-id-connect-provider --open-id-connect-provider-arn "%s"' %
+            provider_arn, cli))
+        self.assertEqual(provider["ClientIDList"], ["sts.amazonaws.com"])
+        self.assertEqual(provider["ThumbprintList"], [self.thumbprint()])
         # 4.-8.
         v["namespace"] = "default"
         v["service_account"] = "my-service-account"
