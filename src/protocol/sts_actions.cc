@@ -155,6 +155,19 @@ Result<HttpResponse> DecodeAuthorizationMessage(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
+Result<HttpResponse> GetAccessKeyInfo(const QueryCall& call) {
+  std::optional<std::string_view> key_id = call.params.Get("AccessKeyId");
+  Validator v;
+  v.NotNull("AccessKeyId", key_id.has_value());
+  v.Length("AccessKeyId", key_id, 16, 128).Pattern("AccessKeyId", key_id, patterns::kWordOptional);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(std::string account,
+           call.services.sts->GetAccessKeyInfo(call.caller, call.Facts(), std::string(*key_id)));
+  XmlWriter w = call.Writer();
+  w.Element("Account", account);
+  return w.Finish(call.http.request_id);
+}
+
 // The role an AssumeRole* call names (RoleArn), with its tags when it exists.
 Result<ResolvedResource> ResolveAssumedRole(const QueryCall& call) {
   ResolvedResource out{std::string(call.params.Get("RoleArn").value_or("")), {}, {}};
@@ -219,6 +232,7 @@ void RegisterStsActions(QueryActionTable& sts) {
   sts["AssumeRoleWithWebIdentity"].authorization = Authorization::kTrustPolicy;
   sts["AssumeRoleWithWebIdentity"].allow_unsigned = true;
   Declare(sts, "sts", "DecodeAuthorizationMessage", DecodeAuthorizationMessage, AnyResource());
+  Declare(sts, "sts", "GetAccessKeyInfo", GetAccessKeyInfo, AnyResource());
 }
 
 }  // namespace irsa::protocol

@@ -164,7 +164,8 @@ Error StsService::Revealing(audit::AuditEvent& event, Error full, std::string_vi
 }
 
 Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord record) {
-  record.access_key_id = NewAccessKeyId(id_prefix::kTemporaryAccessKey, iam_.random);
+  record.access_key_id =
+      NewAccountAccessKeyId(id_prefix::kTemporaryAccessKey, record.account, iam_.random);
   record.secret_access_key = NewSecretAccessKey(iam_.random);
   record.role_name = role.role.name;
   record.role_id = role.role.id;

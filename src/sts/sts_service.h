@@ -97,6 +97,13 @@ class StsService {
   Result<IssuedCredentials> AssumeRole(const authz::Caller& caller,
                                        const authz::RequestFacts& facts,
                                        const AssumeRoleRequest& request);
+  // The account that owns `access_key_id`: a long-term key (AKIA…) irsa stores, active or not,
+  // or a session key (ASIA…) whose id names one of the accounts irsa serves (session key ids
+  // encode their account, NewAccountAccessKeyId). InvalidParameterValue for any other id:
+  // unlike AWS, irsa does not answer for keys it did not issue. Audited.
+  Result<std::string> GetAccessKeyInfo(const authz::Caller& caller,
+                                       const authz::RequestFacts& facts,
+                                       const std::string& access_key_id);
 
  private:
   struct CachedRole {

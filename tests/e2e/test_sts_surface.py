@@ -1,0 +1,180 @@
+"""Issue 15 end to end, the STS operations beyond role assumption, with boto3 and the AWS CLI v1
+and v2 against a real `irsa serve`: GetAccessKeyInfo for the long-term and session keys irsa
+issued (and its refusal of every other key)."""
+import concurrent.futures
+import json
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import boto3
+import botocore
+from botocore.config import Config
+
+import irsa_fixture as fx
+
+ACCOUNT = fx.ACCOUNT_ID
+ROOT = "arn:aws:iam::%s:root" % ACCOUNT
+
+SERVER = None
+TMP = None
+USERS = {}  # name -> {"AccessKeyId", "SecretAccessKey"}
+
+
+def client(service, creds=None, key=None, validate=True):
+    kw = {"aws_access_key_id": fx.ADMIN_KEY_ID, "aws_secret_access_key": fx.ADMIN_SECRET}
+    if key is not None:
+        kw = {"aws_access_key_id": key["AccessKeyId"],
+              "aws_secret_access_key": key["SecretAccessKey"]}
+    if creds is not None:
+        kw = {"aws_access_key_id": creds["AccessKeyId"],
+              "aws_secret_access_key": creds["SecretAccessKey"],
+              "aws_session_token": creds["SessionToken"]}
+    return boto3.client(service, endpoint_url=SERVER.http, region_name="us-east-1",
+                        config=Config(retries={"max_attempts": 1},
+                                      parameter_validation=validate), **kw)
+
+
+def policy(actions, resource="*", effect="Allow"):
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": effect, "Action": actions, "Resource": resource}]})
+
+
+def create_user(name, document=None):
+    iam = client("iam")
+    iam.create_user(UserName=name)
+    if document:
+        iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=document)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    USERS[name] = key
+    return key
+
+
+def run_cli(cli, args, key=None, creds=None):
+    """Runs `cli` with `args` as the admin, the user `key` or the session `creds`."""
+    key_id, secret, token = fx.ADMIN_KEY_ID, fx.ADMIN_SECRET, None
+    if key is not None:
+        key_id, secret = key["AccessKeyId"], key["SecretAccessKey"]
+    if creds is not None:
+        key_id, secret, token = creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]
+    env = fx.cli_env(SERVER, key_id, secret, token, home=TMP)
+    return subprocess.run([cli, "--endpoint-url", SERVER.http, "--output", "json"] + args,
+                          capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def clis():
+    found = [c for c in (fx.aws_v1(), fx.aws_v2()) if c]
+    if len(found) != 2:
+        raise AssertionError("both AWS CLI v1 and v2 must be installed")
+    return found
+
+
+def setUpModule():
+    global SERVER, TMP
+    TMP = tempfile.mkdtemp(prefix="irsa-sts-surface-")
+    SERVER = fx.IrsaServer().start()
+    try:
+        create_user("reader", policy(["sts:GetAccessKeyInfo", "sts:AssumeRole"]))
+        create_user("nobody")
+        iam = client("iam")
+        iam.create_role(RoleName="target", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ROOT},
+                                                    "Action": "sts:AssumeRole"}]}))
+        iam.put_role_policy(RoleName="target", PolicyName="p",
+                            PolicyDocument=policy("sts:GetAccessKeyInfo"))
+    except BaseException:
+        tearDownModule()
+        raise
+
+
+def tearDownModule():
+    if SERVER:
+        SERVER.stop()
+    if TMP:
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
+class SurfaceTestCase(unittest.TestCase):
+    def assertError(self, ctx, code, status, *fragments):
+        err = ctx.exception.response["Error"]
+        self.assertEqual(err["Code"], code, err)
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], status, err)
+        for fragment in fragments:
+            self.assertIn(fragment, err["Message"])
+        return err["Message"]
+
+
+class GetAccessKeyInfoTest(SurfaceTestCase):
+    def test_long_term_and_session_keys(self):
+        sts = client("sts", key=USERS["reader"])
+        self.assertEqual(sts.get_access_key_info(AccessKeyId=fx.ADMIN_KEY_ID)["Account"], ACCOUNT)
+        self.assertEqual(
+            sts.get_access_key_info(AccessKeyId=USERS["nobody"]["AccessKeyId"])["Account"], ACCOUNT)
+        session = client("sts").assume_role(RoleArn="arn:aws:iam::%s:role/target" % ACCOUNT,
+                                            RoleSessionName="session")["Credentials"]
+        self.assertTrue(session["AccessKeyId"].startswith("ASIA"))
+        self.assertEqual(sts.get_access_key_info(AccessKeyId=session["AccessKeyId"])["Account"],
+                         ACCOUNT)
+        # A role session may ask too (its role's policy grants sts:GetAccessKeyInfo).
+        self.assertEqual(client("sts", creds=session).get_access_key_info(
+            AccessKeyId=fx.ADMIN_KEY_ID)["Account"], ACCOUNT)
+
+    def test_inactive_key_answers_deleted_key_does_not(self):
+        iam = client("iam")
+        key = iam.create_access_key(UserName="nobody")["AccessKey"]["AccessKeyId"]
+        sts = client("sts", key=USERS["reader"])
+        iam.update_access_key(UserName="nobody", AccessKeyId=key, Status="Inactive")
+        self.assertEqual(sts.get_access_key_info(AccessKeyId=key)["Account"], ACCOUNT)
+        iam.delete_access_key(UserName="nobody", AccessKeyId=key)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            sts.get_access_key_info(AccessKeyId=key)
+        self.assertError(ctx, "InvalidParameterValue", 400, key, "was not issued by irsa")
+
+    def test_keys_irsa_did_not_issue_are_refused(self):
+        sts = client("sts", key=USERS["reader"])
+        for key in ("AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "ASIA77777777AAAAAAAA"):
+            with self.subTest(key=key):
+                with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                    sts.get_access_key_info(AccessKeyId=key)
+                self.assertError(ctx, "InvalidParameterValue", 400, "was not issued by irsa")
+
+    def test_validation(self):
+        # botocore would refuse these before sending them.
+        sts = client("sts", key=USERS["reader"], validate=False)
+        for key, fragment in (("AKIASHORT", "Member must have length greater than or equal to 16"),
+                              ("AKIA-NOT-A-WORD-KEY", r"Member must satisfy regular expression "
+                                                      r"pattern: [\w]*"),
+                              ("A" * 129, "Member must have length less than or equal to 128")):
+            with self.subTest(key=key):
+                with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                    sts.get_access_key_info(AccessKeyId=key)
+                self.assertError(ctx, "ValidationError", 400, "'accessKeyId'", fragment)
+
+    def test_needs_sts_get_access_key_info(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client("sts", key=USERS["nobody"]).get_access_key_info(AccessKeyId=fx.ADMIN_KEY_ID)
+        self.assertError(ctx, "AccessDenied", 403, "sts:GetAccessKeyInfo")
+
+    def test_cli_v1_and_v2(self):
+        args = ["sts", "get-access-key-info", "--access-key-id"]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            runs = {(cli, which): pool.submit(run_cli, cli, args + [key], USERS["reader"])
+                    for cli in clis()
+                    for which, key in (("ok", USERS["nobody"]["AccessKeyId"]),
+                                       ("refused", "AKIAIOSFODNN7EXAMPLE"))}
+            for (cli, which), future in runs.items():
+                with self.subTest(cli=cli, which=which):
+                    out = future.result()
+                    if which == "ok":
+                        self.assertEqual(out.returncode, 0, out.stderr)
+                        self.assertEqual(json.loads(out.stdout), {"Account": ACCOUNT})
+                    else:
+                        self.assertNotEqual(out.returncode, 0)
+                        self.assertIn("(InvalidParameterValue)", out.stderr)
+                        self.assertIn("was not issued by irsa", out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
