@@ -54,10 +54,12 @@ policy::Request Authorizer::BuildRequest(const Caller& caller, std::string_view 
   if (!facts.source_ip.empty()) builder.SourceIp(facts.source_ip);
   if (!facts.requested_region.empty()) builder.Set("aws:RequestedRegion", facts.requested_region);
   if (!facts.user_agent.empty()) builder.Set("aws:UserAgent", facts.user_agent);
-  if (caller.type == CallerType::kAssumedRole) {
+  if (caller.type == CallerType::kAssumedRole || caller.session_token_credentials) {
     builder.TokenIssueTime(caller.token_issue_time);
     // Temporary credentials obtained without MFA (irsa's sessions carry no MFA yet).
     builder.Set("aws:MultiFactorAuthPresent", "false");
+  }
+  if (caller.type == CallerType::kAssumedRole) {
     for (const auto& tag : caller.session_tags) builder.PrincipalTag(tag.key, tag.value);
     if (!caller.federated_provider.empty()) {
       builder.FederatedProvider(caller.federated_provider);
@@ -91,6 +93,38 @@ policy::Request Authorizer::BuildRequest(const Caller& caller, const AccessReque
     }
   }
   return request;
+}
+
+namespace {
+
+// Why `caller`'s credentials may never call `action`, or "" when they may.
+std::string CredentialScopeViolation(const Caller& caller, std::string_view action) {
+  const bool session = caller.type == CallerType::kAssumedRole || caller.session_token_credentials;
+  if (action == "sts:GetSessionToken" && session) {
+    return "Cannot call GetSessionToken with session credentials";
+  }
+  if (!caller.session_token_credentials) return "";
+  if (action.starts_with("iam:")) {
+    return "IAM API calls are not allowed with GetSessionToken credentials unless MFA info is "
+           "included (irsa does not support MFA yet)";
+  }
+  if (action.starts_with("sts:") && action != "sts:AssumeRole" &&
+      action != "sts:GetCallerIdentity") {
+    return "Cannot call " + std::string(action.substr(4)) +
+           " with GetSessionToken credentials: of STS they may call only AssumeRole and "
+           "GetCallerIdentity";
+  }
+  return "";
+}
+
+}  // namespace
+
+Status Authorizer::CheckCredentialScope(const Caller& caller, std::string_view action,
+                                        const RequestFacts& facts) const {
+  std::string violation = CredentialScopeViolation(caller, action);
+  if (violation.empty()) return OkStatus();
+  AuditDenial(&caller, action, violation, facts);
+  return errors::AccessDenied(std::move(violation));
 }
 
 Status Authorizer::Authorize(const Caller& caller, std::string_view action,
@@ -164,19 +198,23 @@ Status Authorizer::Authorize(const Caller& caller, const AccessRequest& access,
 }
 
 Error Authorizer::Deny(const Denial& denial, const RequestFacts& facts) const {
-  if (audit_ != nullptr) {
-    audit::AuditEvent event;
-    event.request_id = facts.request_id;
-    event.event = std::string(denial.action);
-    event.allowed = false;
-    event.error = "AccessDenied";
-    event.reason = DenialExplainer::FullMessage(denial);
-    event.principal = denial.caller != nullptr ? denial.caller->arn : "";
-    event.source_ip = facts.source_ip;
-    event.access_key_id = denial.caller != nullptr ? denial.caller->access_key_id : "";
-    audit_->Write(event);
-  }
+  AuditDenial(denial.caller, denial.action, DenialExplainer::FullMessage(denial), facts);
   return errors::AccessDenied(explainer().Message(denial));
+}
+
+void Authorizer::AuditDenial(const Caller* caller, std::string_view action, std::string reason,
+                             const RequestFacts& facts) const {
+  if (audit_ == nullptr) return;
+  audit::AuditEvent event;
+  event.request_id = facts.request_id;
+  event.event = std::string(action);
+  event.allowed = false;
+  event.error = "AccessDenied";
+  event.reason = std::move(reason);
+  event.principal = caller != nullptr ? caller->arn : "";
+  event.source_ip = facts.source_ip;
+  event.access_key_id = caller != nullptr ? caller->access_key_id : "";
+  audit_->Write(event);
 }
 
 }  // namespace irsa::authz

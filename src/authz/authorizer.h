@@ -75,6 +75,14 @@ class Authorizer {
   Status Authorize(const Caller& caller, std::string_view action, std::string_view resource,
                    const RequestFacts& facts = {}) const;
 
+  // Ok unless the kind of credentials the caller signed with may not call `action` at all,
+  // whatever the policies say (AWS's limits on temporary credentials): GetSessionToken
+  // credentials call no IAM operation (AWS allows them with MFA, which irsa does not support yet)
+  // and of STS only AssumeRole and GetCallerIdentity; no session calls sts:GetSessionToken.
+  // AccessDenied with AWS's sentence otherwise, audited. The Query router checks every call.
+  Status CheckCredentialScope(const Caller& caller, std::string_view action,
+                              const RequestFacts& facts = {}) const;
+
   // The policy-engine request for a caller: principal and global condition keys, then the
   // operation's keys from `access` (which replace same-named global keys).
   policy::Request BuildRequest(const Caller& caller, const AccessRequest& access,
@@ -90,6 +98,10 @@ class Authorizer {
   PolicySource& source() const { return source_; }
 
  private:
+  // Writes a denial of `action` to the audit log, if there is one. `caller` may be null.
+  void AuditDenial(const Caller* caller, std::string_view action, std::string reason,
+                   const RequestFacts& facts) const;
+
   PolicySource& source_;
   const Clock& clock_;
   const DenialExplainer* explainer_;

@@ -13,8 +13,8 @@
 namespace irsa::authz {
 
 enum class CallerType {
-  kRoot,         // the account's root identity (arn:aws:iam::A:root)
-  kUser,         // an IAM user with a long-term access key
+  kRoot,         // the account's root identity (arn:aws:iam::A:root), same credentials as kUser
+  kUser,         // an IAM user (a long-term access key, or GetSessionToken credentials)
   kAssumedRole,  // a role session (AssumeRole / AssumeRoleWithWebIdentity credentials)
   kAnonymous,    // unsigned request (only AssumeRoleWithWebIdentity accepts these)
 };
@@ -30,6 +30,11 @@ struct Caller {
   std::string arn;            // root, user or assumed-role session ARN
   std::string user_id;        // account id (root), AIDA… (user), AROA…:session (role session)
   std::string access_key_id;  // the key that signed the request, if any
+
+  // kRoot/kUser: the request was signed with GetSessionToken credentials (ASIA… plus a session
+  // token) rather than a long-term key. Such credentials call no IAM operation and of STS only
+  // AssumeRole and GetCallerIdentity (Authorizer::CheckCredentialScope).
+  bool session_token_credentials = false;
 
   // kUser: the IAM user.
   std::string user_name;  // as created (original case)

@@ -55,13 +55,19 @@ Result<CommonInput> ReadCommon(const QueryCall& call, size_t max_policy_length) 
   return in;
 }
 
-void WriteCredentials(XmlWriter& w, const sts::IssuedCredentials& c) {
+// <Credentials>: what every operation issuing session credentials answers.
+void WriteCredentialsOnly(XmlWriter& w, const sts::IssuedCredentials& c) {
   w.Open("Credentials")
       .Element("AccessKeyId", c.access_key_id)
       .Element("SecretAccessKey", c.secret_access_key)
       .Element("SessionToken", c.session_token)
       .Timestamp("Expiration", c.expiration)
       .Close();
+}
+
+// <Credentials> and the role session's identity.
+void WriteCredentials(XmlWriter& w, const sts::IssuedCredentials& c) {
+  WriteCredentialsOnly(w, c);
   w.Open("AssumedRoleUser")
       .Element("AssumedRoleId", c.assumed_role_id)
       .Element("Arn", c.assumed_role_arn)
@@ -168,6 +174,28 @@ Result<HttpResponse> GetAccessKeyInfo(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
+Result<HttpResponse> GetSessionToken(const QueryCall& call) {
+  const QueryParams& p = call.params;
+  sts::SessionTokenRequest request;
+  request.request_id = call.http.request_id;
+  IRSA_TRY(request.duration_seconds, p.GetInt("DurationSeconds"));
+  std::optional<std::string_view> serial = p.Get("SerialNumber");
+  std::optional<std::string_view> code = p.Get("TokenCode");
+  Validator v;
+  v.Range("DurationSeconds", request.duration_seconds, 900, 129600);
+  v.Length("SerialNumber", serial, 9, 256)
+      .Pattern("SerialNumber", serial, patterns::kNameSlashColonOptional);
+  v.Length("TokenCode", code, 6, 6).Pattern("TokenCode", code, patterns::kDigitsOptional);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  if (serial) request.serial_number = std::string(*serial);
+  if (code) request.token_code = std::string(*code);
+  IRSA_TRY(sts::IssuedCredentials c,
+           call.services.sts->GetSessionToken(call.caller, call.Facts(), request));
+  XmlWriter w = call.Writer();
+  WriteCredentialsOnly(w, c);
+  return w.Finish(call.http.request_id);
+}
+
 // The role an AssumeRole* call names (RoleArn), with its tags when it exists.
 Result<ResolvedResource> ResolveAssumedRole(const QueryCall& call) {
   ResolvedResource out{std::string(call.params.Get("RoleArn").value_or("")), {}, {}};
@@ -233,6 +261,10 @@ void RegisterStsActions(QueryActionTable& sts) {
   sts["AssumeRoleWithWebIdentity"].allow_unsigned = true;
   Declare(sts, "sts", "DecodeAuthorizationMessage", DecodeAuthorizationMessage, AnyResource());
   Declare(sts, "sts", "GetAccessKeyInfo", GetAccessKeyInfo, AnyResource());
+  // AWS: "You cannot use policies to control authentication operations"; which credentials may
+  // call it is Authorizer::CheckCredentialScope's and the service's.
+  Declare(sts, "sts", "GetSessionToken", GetSessionToken, AnyResource());
+  sts["GetSessionToken"].authorization = Authorization::kAlwaysAllowed;
 }
 
 }  // namespace irsa::protocol

@@ -13,14 +13,23 @@
 
 namespace irsa::sts {
 
+// Whose session a record is.
+enum class SessionKind : uint8_t {
+  kRole = 0,  // AssumeRole / AssumeRoleWithWebIdentity: a role session
+  kUser = 1,  // GetSessionToken: an IAM user's or the account root's own session
+};
+
 struct SessionRecord {
   std::string access_key_id;      // ASIA…
   std::string secret_access_key;  // 40 characters
   std::string account;
+  SessionKind kind = SessionKind::kRole;
+  // The principal: kRole the role; kUser the IAM user (name, AIDA… id, ARN), or for the root an
+  // empty name, the account id and the root ARN.
   std::string role_name;
   std::string role_id;
   std::string role_arn;
-  std::string session_name;
+  std::string session_name;                      // kRole only
   int64_t issued_at = 0;                         // Unix seconds
   int64_t expires_at = 0;                        // Unix seconds
   std::string session_policy;                    // inline session policy, as sent ("" if none)

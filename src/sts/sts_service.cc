@@ -163,19 +163,24 @@ Error StsService::Revealing(audit::AuditEvent& event, Error full, std::string_vi
   return Error(full.code(), full.http_status(), std::string(redacted));
 }
 
-Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord record) {
+Result<IssuedCredentials> StsService::Seal(SessionRecord& record) {
   record.access_key_id =
       NewAccountAccessKeyId(id_prefix::kTemporaryAccessKey, record.account, iam_.random);
   record.secret_access_key = NewSecretAccessKey(iam_.random);
-  record.role_name = role.role.name;
-  record.role_id = role.role.id;
-  record.role_arn = role.role.arn;
   IRSA_TRY(std::string token, sessions_.Seal(record));
   IssuedCredentials out;
   out.access_key_id = record.access_key_id;
   out.secret_access_key = record.secret_access_key;
   out.session_token = std::move(token);
   out.expiration = FromUnixSeconds(record.expires_at);
+  return out;
+}
+
+Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord record) {
+  record.role_name = role.role.name;
+  record.role_id = role.role.id;
+  record.role_arn = role.role.arn;
+  IRSA_TRY(IssuedCredentials out, Seal(record));
   out.assumed_role_id = role.role.id + ":" + record.session_name;
   out.assumed_role_arn = "arn:aws:sts::" + record.account + ":assumed-role/" + role.role.name +
                          "/" + record.session_name;

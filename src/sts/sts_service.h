@@ -72,6 +72,14 @@ struct AssumeRoleRequest {
   std::optional<std::string> source_identity;
 };
 
+struct SessionTokenRequest {
+  std::string request_id;
+  std::optional<int64_t> duration_seconds;
+  // MFA: refused while irsa has no MFA devices.
+  std::optional<std::string> serial_number;
+  std::optional<std::string> token_code;
+};
+
 struct IssuedCredentials {
   std::string access_key_id;
   std::string secret_access_key;
@@ -97,6 +105,14 @@ class StsService {
   Result<IssuedCredentials> AssumeRole(const authz::Caller& caller,
                                        const authz::RequestFacts& facts,
                                        const AssumeRoleRequest& request);
+  // GetSessionToken: session credentials of the calling IAM user or root, with the caller's
+  // permissions. AccessDenied ("Cannot call GetSessionToken with session credentials") for any
+  // session; InvalidParameterValue with SerialNumber or TokenCode (MFA is not supported yet).
+  // Lasts DurationSeconds (default 43200); the root's at most 3600 (default 3600; a longer
+  // request gets 3600, as on AWS). Audited.
+  Result<IssuedCredentials> GetSessionToken(const authz::Caller& caller,
+                                            const authz::RequestFacts& facts,
+                                            const SessionTokenRequest& request);
   // The account that owns `access_key_id`: a long-term key (AKIA…) irsa stores, active or not,
   // or a session key (ASIA…) whose id names one of the accounts irsa serves (session key ids
   // encode their account, NewAccountAccessKeyId). InvalidParameterValue for any other id:
@@ -125,6 +141,9 @@ class StsService {
                                                     const std::string& account, int64_t duration,
                                                     const SessionPolicyInput& input,
                                                     const std::vector<authz::SessionTag>& tags);
+  // Gives `record` a new access key id (naming its account) and secret and seals it: the
+  // credentials, without the principal's identifiers.
+  Result<IssuedCredentials> Seal(SessionRecord& record);
   Result<IssuedCredentials> Mint(const CachedRole& role, SessionRecord record);
   // Completes `event` with the outcome (decision, issued key or error), writes it to the audit
   // log and passes `result` through.

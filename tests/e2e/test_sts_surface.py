@@ -1,11 +1,14 @@
 """Issue 15 end to end, the STS operations beyond role assumption, with boto3 and the AWS CLI v1
 and v2 against a real `irsa serve`: GetAccessKeyInfo for the long-term and session keys irsa
-issued (and its refusal of every other key)."""
+issued (and its refusal of every other key); GetSessionToken for users and the root, its limits,
+and what its credentials may not call."""
 import concurrent.futures
+import datetime
 import json
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 import boto3
@@ -105,6 +108,13 @@ class SurfaceTestCase(unittest.TestCase):
             self.assertIn(fragment, err["Message"])
         return err["Message"]
 
+    def assertExpiresIn(self, when, seconds, started):
+        """`when` is `seconds` after the call, which began at `started` (time.time())."""
+        if isinstance(when, str):
+            when = datetime.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        self.assertGreaterEqual(when.timestamp(), int(started) + seconds - 1)
+        self.assertLessEqual(when.timestamp(), time.time() + seconds + 1)
+
 
 class GetAccessKeyInfoTest(SurfaceTestCase):
     def test_long_term_and_session_keys(self):
@@ -174,6 +184,107 @@ class GetAccessKeyInfoTest(SurfaceTestCase):
                         self.assertNotEqual(out.returncode, 0)
                         self.assertIn("(InvalidParameterValue)", out.stderr)
                         self.assertIn("was not issued by irsa", out.stderr)
+
+
+class GetSessionTokenTest(SurfaceTestCase):
+    def test_user_session_carries_the_users_permissions(self):
+        started = time.time()
+        out = client("sts", key=USERS["reader"]).get_session_token()
+        creds = out["Credentials"]
+        self.assertTrue(creds["AccessKeyId"].startswith("ASIA"))
+        self.assertNotIn("AssumedRoleUser", out)
+        self.assertExpiresIn(creds["Expiration"], 43200, started)
+        ident = client("sts", creds=creds).get_caller_identity()
+        self.assertEqual(ident["Arn"], "arn:aws:iam::%s:user/reader" % ACCOUNT)
+        self.assertEqual(ident["UserId"], client("iam").get_user(UserName="reader")["User"]["UserId"])
+        # The user's permissions: reader is allowed sts:AssumeRole, nobody is allowed nothing.
+        assumed = client("sts", creds=creds).assume_role(
+            RoleArn="arn:aws:iam::%s:role/target" % ACCOUNT, RoleSessionName="from-user-session")
+        self.assertEqual(assumed["AssumedRoleUser"]["Arn"],
+                         "arn:aws:sts::%s:assumed-role/target/from-user-session" % ACCOUNT)
+        nobody = client("sts", key=USERS["nobody"]).get_session_token()["Credentials"]
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client("sts", creds=nobody).assume_role(
+                RoleArn="arn:aws:iam::%s:role/target" % ACCOUNT, RoleSessionName="refused")
+        self.assertError(ctx, "AccessDenied", 403, "sts:AssumeRole")
+
+    def test_duration_limits(self):
+        sts = client("sts", key=USERS["reader"])
+        started = time.time()
+        creds = sts.get_session_token(DurationSeconds=900)["Credentials"]
+        self.assertExpiresIn(creds["Expiration"], 900, started)
+        creds = sts.get_session_token(DurationSeconds=129600)["Credentials"]
+        self.assertExpiresIn(creds["Expiration"], 129600, started)
+        for bad in (899, 129601):
+            with self.subTest(duration=bad):
+                with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                    client("sts", key=USERS["reader"], validate=False).get_session_token(
+                        DurationSeconds=bad)
+                self.assertError(ctx, "ValidationError", 400, "'durationSeconds'")
+        # The root's sessions last at most an hour (a longer request gets one hour).
+        started = time.time()
+        creds = client("sts").get_session_token(DurationSeconds=7200)["Credentials"]
+        self.assertExpiresIn(creds["Expiration"], 3600, started)
+        self.assertEqual(client("sts", creds=creds).get_caller_identity()["Arn"], ROOT)
+
+    def test_refused_to_role_sessions_and_session_credentials(self):
+        role_session = client("sts").assume_role(
+            RoleArn="arn:aws:iam::%s:role/target" % ACCOUNT,
+            RoleSessionName="session")["Credentials"]
+        user_session = client("sts", key=USERS["reader"]).get_session_token()["Credentials"]
+        for creds in (role_session, user_session):
+            with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                client("sts", creds=creds).get_session_token()
+            self.assertError(ctx, "AccessDenied", 403,
+                             "Cannot call GetSessionToken with session credentials")
+
+    def test_session_may_not_call_iam_nor_most_of_sts(self):
+        admin = client("sts").get_session_token(DurationSeconds=900)["Credentials"]
+        # Even the root's session: IAM needs MFA, which irsa does not support yet.
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client("iam", creds=admin).get_user(UserName="reader")
+        self.assertError(ctx, "AccessDenied", 403, "IAM API calls are not allowed with "
+                         "GetSessionToken credentials unless MFA info is included")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client("sts", creds=admin).get_access_key_info(AccessKeyId=fx.ADMIN_KEY_ID)
+        self.assertError(ctx, "AccessDenied", 403, "GetAccessKeyInfo", "GetSessionToken credentials")
+        # What the same root may do with its long-term key.
+        self.assertEqual(client("iam").get_user(UserName="reader")["User"]["UserName"], "reader")
+
+    def test_mfa_is_refused_not_pretended(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client("sts", key=USERS["reader"]).get_session_token(
+                SerialNumber="arn:aws:iam::%s:mfa/reader" % ACCOUNT, TokenCode="123456")
+        self.assertError(ctx, "InvalidParameterValue", 400, "MFA is not supported")
+
+    def test_session_key_names_its_account(self):
+        creds = client("sts", key=USERS["reader"]).get_session_token()["Credentials"]
+        self.assertEqual(client("sts", key=USERS["reader"]).get_access_key_info(
+            AccessKeyId=creds["AccessKeyId"])["Account"], ACCOUNT)
+
+    def test_cli_v1_and_v2(self):
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            issued = {cli: pool.submit(run_cli, cli, ["sts", "get-session-token",
+                                                      "--duration-seconds", "900"], USERS["reader"])
+                      for cli in clis()}
+            for cli, future in issued.items():
+                with self.subTest(cli=cli):
+                    out = future.result()
+                    self.assertEqual(out.returncode, 0, out.stderr)
+                    creds = json.loads(out.stdout)["Credentials"]
+                    ident = run_cli(cli, ["sts", "get-caller-identity"], creds=creds)
+                    self.assertEqual(ident.returncode, 0, ident.stderr)
+                    self.assertEqual(json.loads(ident.stdout)["Arn"],
+                                     "arn:aws:iam::%s:user/reader" % ACCOUNT)
+                    denied = run_cli(cli, ["iam", "list-users"], creds=creds)
+                    self.assertNotEqual(denied.returncode, 0)
+                    self.assertIn("(AccessDenied)", denied.stderr)
+                    self.assertIn("GetSessionToken credentials", denied.stderr)
+                    mfa = run_cli(cli, ["sts", "get-session-token", "--serial-number",
+                                        "arn:aws:iam::%s:mfa/reader" % ACCOUNT, "--token-code",
+                                        "123456"], USERS["reader"])
+                    self.assertNotEqual(mfa.returncode, 0)
+                    self.assertIn("(InvalidParameterValue)", mfa.stderr)
 
 
 if __name__ == "__main__":
