@@ -13,20 +13,12 @@ policy::RequestPrincipal PrincipalOf(const Caller& caller) {
       return policy::RequestPrincipal::User(caller.arn, caller.user_id);
     case CallerType::kAssumedRole:
       return policy::RequestPrincipal::AssumedRole(caller.arn, caller.role_arn, caller.role_id);
+    case CallerType::kFederatedUser:
+      return policy::RequestPrincipal::FederatedUser(caller.arn, caller.source_user_arn);
     case CallerType::kAnonymous:
       break;
   }
   return policy::RequestPrincipal::Anonymous();
-}
-
-// The account root's identity: everything (its own account's resources; another account's only
-// where that account's resource policy agrees).
-const policy::CompiledPolicyPtr& RootIdentityPolicy() {
-  static const policy::CompiledPolicyPtr* policy =
-      new policy::CompiledPolicyPtr(*policy::CompilePolicy(
-          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
-          policy::PolicyKind::kIdentity, {.name = "root"}));
-  return *policy;
 }
 
 const DenialExplainer& DefaultExplainer() {
@@ -35,6 +27,14 @@ const DenialExplainer& DefaultExplainer() {
 }
 
 }  // namespace
+
+const policy::CompiledPolicyPtr& RootIdentityPolicy() {
+  static const policy::CompiledPolicyPtr* policy =
+      new policy::CompiledPolicyPtr(*policy::CompilePolicy(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
+          policy::PolicyKind::kIdentity, {.name = "root"}));
+  return *policy;
+}
 
 const DenialExplainer& Authorizer::explainer() const {
   return explainer_ != nullptr ? *explainer_ : DefaultExplainer();
@@ -54,10 +54,14 @@ policy::Request Authorizer::BuildRequest(const Caller& caller, std::string_view 
   if (!facts.source_ip.empty()) builder.SourceIp(facts.source_ip);
   if (!facts.requested_region.empty()) builder.Set("aws:RequestedRegion", facts.requested_region);
   if (!facts.user_agent.empty()) builder.Set("aws:UserAgent", facts.user_agent);
-  if (caller.type == CallerType::kAssumedRole || caller.session_token_credentials) {
+  const bool federated = caller.type == CallerType::kFederatedUser;
+  if (caller.type == CallerType::kAssumedRole || caller.session_token_credentials || federated) {
     builder.TokenIssueTime(caller.token_issue_time);
     // Temporary credentials obtained without MFA (irsa's sessions carry no MFA yet).
     builder.Set("aws:MultiFactorAuthPresent", "false");
+  }
+  if (federated) {
+    for (const auto& tag : caller.session_tags) builder.PrincipalTag(tag.key, tag.value);
   }
   if (caller.type == CallerType::kAssumedRole) {
     for (const auto& tag : caller.session_tags) builder.PrincipalTag(tag.key, tag.value);
@@ -99,9 +103,17 @@ namespace {
 
 // Why `caller`'s credentials may never call `action`, or "" when they may.
 std::string CredentialScopeViolation(const Caller& caller, std::string_view action) {
-  const bool session = caller.type == CallerType::kAssumedRole || caller.session_token_credentials;
-  if (action == "sts:GetSessionToken" && session) {
-    return "Cannot call GetSessionToken with session credentials";
+  const bool federated = caller.type == CallerType::kFederatedUser;
+  const bool session =
+      caller.type == CallerType::kAssumedRole || caller.session_token_credentials || federated;
+  if ((action == "sts:GetSessionToken" || action == "sts:GetFederationToken") && session) {
+    return "Cannot call " + std::string(action.substr(4)) + " with session credentials";
+  }
+  if (federated && (action.starts_with("iam:") ||
+                    (action.starts_with("sts:") && action != "sts:GetCallerIdentity"))) {
+    return "Cannot call " + std::string(action) +
+           " with GetFederationToken credentials: they call no IAM operation and of STS only "
+           "GetCallerIdentity";
   }
   if (!caller.session_token_credentials) return "";
   if (action.starts_with("iam:")) {
@@ -179,6 +191,8 @@ Status Authorizer::Authorize(const Caller& caller, const AccessRequest& access,
     set.identity = policies->identity;
     set.boundary = policies->boundary;
     set.session = policies->session;
+    // A federated user passed no session policy has no permissions (AWS's GetFederationToken).
+    set.session_policies_required = caller.type == CallerType::kFederatedUser;
   }
   policy::DecisionResult decision = policy::Decide(set, request);
   if (decision.allowed()) return OkStatus();

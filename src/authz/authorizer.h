@@ -31,6 +31,10 @@
 
 namespace irsa::authz {
 
+// The account root's identity policy: everything (its own account's resources; another
+// account's only where that account's resource policy agrees).
+const policy::CompiledPolicyPtr& RootIdentityPolicy();
+
 // The compiled policies that govern one caller.
 struct CallerPolicies {
   std::vector<policy::CompiledPolicyPtr> identity;
@@ -78,7 +82,9 @@ class Authorizer {
   // Ok unless the kind of credentials the caller signed with may not call `action` at all,
   // whatever the policies say (AWS's limits on temporary credentials): GetSessionToken
   // credentials call no IAM operation (AWS allows them with MFA, which irsa does not support yet)
-  // and of STS only AssumeRole and GetCallerIdentity; no session calls sts:GetSessionToken.
+  // and of STS only AssumeRole and GetCallerIdentity; GetFederationToken credentials call no IAM
+  // operation and of STS only GetCallerIdentity; no session calls sts:GetSessionToken or
+  // sts:GetFederationToken.
   // AccessDenied with AWS's sentence otherwise, audited. The Query router checks every call.
   Status CheckCredentialScope(const Caller& caller, std::string_view action,
                               const RequestFacts& facts = {}) const;

@@ -84,6 +84,12 @@ Result<std::optional<int64_t>> StsService::CheckSessionLimits(
     return errors::ValidationError(
         "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
   }
+  return PackedPolicySize(account, input, tags);
+}
+
+Result<std::optional<int64_t>> StsService::PackedPolicySize(
+    const std::string& account, const SessionPolicyInput& input,
+    const std::vector<authz::SessionTag>& tags) {
   size_t tag_bytes = 0;
   for (const auto& tag : tags) tag_bytes += tag.key.size() + tag.value.size();
   if (!input.policy && input.policy_arns.empty() && tag_bytes == 0) return std::nullopt;
@@ -117,6 +123,28 @@ Result<std::optional<int64_t>> StsService::CheckSessionLimits(
                                         "% of allotted space, please use smaller policy.");
   }
   return percent;
+}
+
+// Otherwise what a chained session inherits would be ambiguous.
+Status StsService::CheckSessionTags(const std::vector<authz::SessionTag>& tags,
+                                    const std::vector<std::string>& transitive_tag_keys) {
+  for (size_t i = 0; i < tags.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (EqualsIgnoreCase(tags[i].key, tags[j].key)) {
+        return errors::InvalidParameterValue(
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+      }
+    }
+  }
+  for (const auto& key : transitive_tag_keys) {
+    bool tagged = false;
+    for (const auto& tag : tags) tagged |= EqualsIgnoreCase(tag.key, key);
+    if (!tagged) {
+      return errors::InvalidParameterValue(
+          "The specified transitive tag key must be included in the requested tags.");
+    }
+  }
+  return OkStatus();
 }
 
 Result<IssuedCredentials> StsService::Audited(audit::AuditEvent& event,

@@ -1,9 +1,9 @@
 """Issue 15 end to end, the STS operations beyond role assumption, with boto3 and the AWS CLI v1
 and v2 against a real `irsa serve`: GetAccessKeyInfo for the long-term and session keys irsa
 issued (and its refusal of every other key); GetSessionToken for users and the root, its limits,
-and what its credentials may not call."""
+and what its credentials may not call; GetFederationToken's federated users, whose permissions are
+the broker's within the session policies."""
 import concurrent.futures
-import datetime
 import json
 import shutil
 import subprocess
@@ -99,21 +99,7 @@ def tearDownModule():
         shutil.rmtree(TMP, ignore_errors=True)
 
 
-class SurfaceTestCase(unittest.TestCase):
-    def assertError(self, ctx, code, status, *fragments):
-        err = ctx.exception.response["Error"]
-        self.assertEqual(err["Code"], code, err)
-        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], status, err)
-        for fragment in fragments:
-            self.assertIn(fragment, err["Message"])
-        return err["Message"]
-
-    def assertExpiresIn(self, when, seconds, started):
-        """`when` is `seconds` after the call, which began at `started` (time.time())."""
-        if isinstance(when, str):
-            when = datetime.datetime.fromisoformat(when.replace("Z", "+00:00"))
-        self.assertGreaterEqual(when.timestamp(), int(started) + seconds - 1)
-        self.assertLessEqual(when.timestamp(), time.time() + seconds + 1)
+SurfaceTestCase = fx.ClientErrorAssertions
 
 
 class GetAccessKeyInfoTest(SurfaceTestCase):
@@ -285,6 +271,137 @@ class GetSessionTokenTest(SurfaceTestCase):
                                         "123456"], USERS["reader"])
                     self.assertNotEqual(mfa.returncode, 0)
                     self.assertIn("(InvalidParameterValue)", mfa.stderr)
+
+
+
+class GetFederationTokenTest(SurfaceTestCase):
+    """The broker may federate users (only named app-*) and list and describe EKS clusters; what
+    a federated user may do is that intersected with its session policies."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = create_user("broker", json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["eks:ListClusters", "eks:DescribeCluster"],
+             "Resource": "*"},
+            {"Effect": "Allow", "Action": "sts:GetFederationToken",
+             "Resource": "arn:aws:sts::%s:federated-user/app-*" % ACCOUNT}]}))
+
+    def federate(self, name="app-1", key=None, **kw):
+        return client("sts", key=key or self.broker).get_federation_token(Name=name, **kw)
+
+    def test_identity_and_response(self):
+        started = time.time()
+        out = self.federate(Policy=policy("eks:ListClusters"))
+        self.assertEqual(out["FederatedUser"], {
+            "FederatedUserId": "%s:app-1" % ACCOUNT,
+            "Arn": "arn:aws:sts::%s:federated-user/app-1" % ACCOUNT})
+        self.assertIn("PackedPolicySize", out)
+        creds = out["Credentials"]
+        self.assertTrue(creds["AccessKeyId"].startswith("ASIA"))
+        self.assertExpiresIn(creds["Expiration"], 43200, started)
+        ident = client("sts", creds=creds).get_caller_identity()
+        self.assertEqual(ident["Arn"], "arn:aws:sts::%s:federated-user/app-1" % ACCOUNT)
+        self.assertEqual(ident["UserId"], "%s:app-1" % ACCOUNT)
+        self.assertEqual(client("sts", key=USERS["reader"]).get_access_key_info(
+            AccessKeyId=creds["AccessKeyId"])["Account"], ACCOUNT)
+
+    def test_permissions_are_the_users_within_the_session_policies(self):
+        listing = client("eks", creds=self.federate(
+            Policy=policy(["eks:ListClusters", "s3:ListAllMyBuckets"]))["Credentials"])
+        self.assertIn("clusters", listing.list_clusters())
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            listing.describe_cluster(name="any")  # the broker's, not the session's
+        self.assertError(ctx, "AccessDeniedException", 403, "eks:DescribeCluster")
+        arn = client("iam").create_policy(PolicyName="describe-only", PolicyDocument=policy(
+            "eks:DescribeCluster"))["Policy"]["Arn"]
+        managed = client("eks", creds=self.federate(PolicyArns=[{"arn": arn}])["Credentials"])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            managed.list_clusters()
+        self.assertError(ctx, "AccessDeniedException", 403, "eks:ListClusters")
+        # No session policy: no permissions at all.
+        bare = client("eks", creds=self.federate()["Credentials"])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            bare.list_clusters()
+        self.assertError(ctx, "AccessDeniedException", 403, "eks:ListClusters")
+
+    def test_authorized_on_the_federated_user(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.federate(name="other")
+        self.assertError(ctx, "AccessDenied", 403, "sts:GetFederationToken",
+                         "federated-user/other")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.federate(key=USERS["nobody"])
+        self.assertError(ctx, "AccessDenied", 403, "sts:GetFederationToken")
+        # Session tags also need sts:TagSession, which the broker lacks.
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.federate(Tags=[{"Key": "team", "Value": "blue"}])
+        self.assertError(ctx, "AccessDenied", 403, "sts:TagSession")
+
+    def test_session_may_not_call_iam_nor_sts(self):
+        creds = self.federate(Policy=policy("*"))["Credentials"]
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client("iam", creds=creds).get_user(UserName="broker")
+        self.assertError(ctx, "AccessDenied", 403, "GetFederationToken credentials")
+        sts = client("sts", creds=creds)
+        for call in (lambda: sts.get_access_key_info(AccessKeyId=fx.ADMIN_KEY_ID),
+                     lambda: sts.assume_role(RoleArn="arn:aws:iam::%s:role/target" % ACCOUNT,
+                                             RoleSessionName="refused"),
+                     lambda: sts.get_session_token(),
+                     lambda: sts.get_federation_token(Name="app-2")):
+            with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                call()
+            self.assertError(ctx, "AccessDenied", 403)
+
+    def test_refused_to_sessions_and_limits(self):
+        role_session = client("sts").assume_role(
+            RoleArn="arn:aws:iam::%s:role/target" % ACCOUNT,
+            RoleSessionName="session")["Credentials"]
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client("sts", creds=role_session).get_federation_token(Name="app-1")
+        self.assertError(ctx, "AccessDenied", 403,
+                         "Cannot call GetFederationToken with session credentials")
+        started = time.time()
+        out = client("sts").get_federation_token(Name="root-fed", DurationSeconds=129600)
+        self.assertExpiresIn(out["Credentials"]["Expiration"], 3600, started)
+        raw = client("sts", key=self.broker, validate=False)
+        # Names the broker may federate (app-*), so that authorization lets them through.
+        for kw, member in (({"Name": "app-" + "x" * 29}, "'name'"),
+                           ({"Name": "app- x"}, "'name'"),
+                           ({"Name": "app-1", "DurationSeconds": 899}, "'durationSeconds'"),
+                           ({"Name": "app-1", "DurationSeconds": 129601}, "'durationSeconds'")):
+            with self.subTest(**kw):
+                with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                    raw.get_federation_token(**kw)
+                self.assertError(ctx, "ValidationError", 400, member)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            client("sts", validate=False).get_federation_token(Name="a")  # the root: allowed
+        self.assertError(ctx, "ValidationError", 400, "'name'",
+                         "Member must have length greater than or equal to 2")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.federate(Policy="{not json")
+        self.assertError(ctx, "MalformedPolicyDocument", 400)
+
+    def test_cli_v1_and_v2(self):
+        args = ["sts", "get-federation-token", "--name", "app-cli", "--duration-seconds", "900",
+                "--policy", policy("eks:ListClusters")]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            issued = {cli: pool.submit(run_cli, cli, args, self.broker) for cli in clis()}
+            for cli, future in issued.items():
+                with self.subTest(cli=cli):
+                    out = future.result()
+                    self.assertEqual(out.returncode, 0, out.stderr)
+                    result = json.loads(out.stdout)
+                    self.assertEqual(result["FederatedUser"]["Arn"],
+                                     "arn:aws:sts::%s:federated-user/app-cli" % ACCOUNT)
+                    creds = result["Credentials"]
+                    ident = run_cli(cli, ["sts", "get-caller-identity"], creds=creds)
+                    self.assertEqual(ident.returncode, 0, ident.stderr)
+                    self.assertEqual(json.loads(ident.stdout)["UserId"], "%s:app-cli" % ACCOUNT)
+                    listed = run_cli(cli, ["eks", "list-clusters"], creds=creds)
+                    self.assertEqual(listed.returncode, 0, listed.stderr)
+                    denied = run_cli(cli, ["iam", "list-users"], creds=creds)
+                    self.assertNotEqual(denied.returncode, 0)
+                    self.assertIn("(AccessDenied)", denied.stderr)
 
 
 if __name__ == "__main__":

@@ -161,6 +161,29 @@ TEST(SessionRecordTest, UserSessionsRoundTripAndStandForTheUser) {
   EXPECT_TRUE(caller.role_arn.empty());
 }
 
+TEST(SessionRecordTest, FederatedUserSessionsStandForTheFederatedUser) {
+  SessionRecord record = UserRecord("broker");
+  record.kind = SessionKind::kFederatedUser;
+  record.session_name = "bob";
+  record.session_policy = R"({"Version":"2012-10-17","Statement":[]})";
+  record.tags = {{"team", "blue"}};
+  Result<SessionRecord> parsed = ParseSessionRecord(SerializeSessionRecord(record));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  ExpectSame(record, *parsed);
+  const authz::Caller caller = parsed->ToCaller();
+  EXPECT_EQ(caller.type, authz::CallerType::kFederatedUser);
+  EXPECT_FALSE(caller.session_token_credentials);
+  EXPECT_EQ(caller.arn, "arn:aws:sts::111122223333:federated-user/bob");
+  EXPECT_EQ(caller.user_id, "111122223333:bob");
+  EXPECT_EQ(caller.user_name, "broker");
+  EXPECT_EQ(caller.source_user_arn, "arn:aws:iam::111122223333:user/ops/team/broker");
+  EXPECT_EQ(caller.source_user_id, "AIDAEXAMPLE234567ABCD");
+  EXPECT_EQ(caller.session_name, "bob");
+  EXPECT_EQ(caller.session_policy, record.session_policy);
+  ASSERT_EQ(caller.session_tags.size(), 1u);
+  EXPECT_EQ(caller.session_tags[0].value, "blue");
+}
+
 TEST(SessionRecordTest, RootSessionsStandForTheRoot) {
   Result<SessionRecord> parsed = ParseSessionRecord(SerializeSessionRecord(UserRecord("")));
   ASSERT_TRUE(parsed.ok()) << parsed.error().message();
