@@ -13,20 +13,12 @@ policy::RequestPrincipal PrincipalOf(const Caller& caller) {
       return policy::RequestPrincipal::User(caller.arn, caller.user_id);
     case CallerType::kAssumedRole:
       return policy::RequestPrincipal::AssumedRole(caller.arn, caller.role_arn, caller.role_id);
+    case CallerType::kFederatedUser:
+      return policy::RequestPrincipal::FederatedUser(caller.arn, caller.source_user_arn);
     case CallerType::kAnonymous:
       break;
   }
   return policy::RequestPrincipal::Anonymous();
-}
-
-// The account root's identity: everything (its own account's resources; another account's only
-// where that account's resource policy agrees).
-const policy::CompiledPolicyPtr& RootIdentityPolicy() {
-  static const policy::CompiledPolicyPtr* policy =
-      new policy::CompiledPolicyPtr(*policy::CompilePolicy(
-          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
-          policy::PolicyKind::kIdentity, {.name = "root"}));
-  return *policy;
 }
 
 const DenialExplainer& DefaultExplainer() {
@@ -35,6 +27,14 @@ const DenialExplainer& DefaultExplainer() {
 }
 
 }  // namespace
+
+const policy::CompiledPolicyPtr& RootIdentityPolicy() {
+  static const policy::CompiledPolicyPtr* policy =
+      new policy::CompiledPolicyPtr(*policy::CompilePolicy(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
+          policy::PolicyKind::kIdentity, {.name = "root"}));
+  return *policy;
+}
 
 const DenialExplainer& Authorizer::explainer() const {
   return explainer_ != nullptr ? *explainer_ : DefaultExplainer();
@@ -54,10 +54,16 @@ policy::Request Authorizer::BuildRequest(const Caller& caller, std::string_view 
   if (!facts.source_ip.empty()) builder.SourceIp(facts.source_ip);
   if (!facts.requested_region.empty()) builder.Set("aws:RequestedRegion", facts.requested_region);
   if (!facts.user_agent.empty()) builder.Set("aws:UserAgent", facts.user_agent);
-  if (caller.type == CallerType::kAssumedRole) {
+  const bool federated = caller.type == CallerType::kFederatedUser;
+  if (caller.type == CallerType::kAssumedRole || caller.session_token_credentials || federated) {
     builder.TokenIssueTime(caller.token_issue_time);
     // Temporary credentials obtained without MFA (irsa's sessions carry no MFA yet).
     builder.Set("aws:MultiFactorAuthPresent", "false");
+  }
+  if (federated) {
+    for (const auto& tag : caller.session_tags) builder.PrincipalTag(tag.key, tag.value);
+  }
+  if (caller.type == CallerType::kAssumedRole) {
     for (const auto& tag : caller.session_tags) builder.PrincipalTag(tag.key, tag.value);
     if (!caller.federated_provider.empty()) {
       builder.FederatedProvider(caller.federated_provider);
@@ -91,6 +97,46 @@ policy::Request Authorizer::BuildRequest(const Caller& caller, const AccessReque
     }
   }
   return request;
+}
+
+namespace {
+
+// Why `caller`'s credentials may never call `action`, or "" when they may.
+std::string CredentialScopeViolation(const Caller& caller, std::string_view action) {
+  const bool federated = caller.type == CallerType::kFederatedUser;
+  const bool session =
+      caller.type == CallerType::kAssumedRole || caller.session_token_credentials || federated;
+  if ((action == "sts:GetSessionToken" || action == "sts:GetFederationToken") && session) {
+    return "Cannot call " + std::string(action.substr(4)) + " with session credentials";
+  }
+  if (federated && (action.starts_with("iam:") ||
+                    (action.starts_with("sts:") && action != "sts:GetCallerIdentity"))) {
+    return "Cannot call " + std::string(action) +
+           " with GetFederationToken credentials: they call no IAM operation and of STS only "
+           "GetCallerIdentity";
+  }
+  if (!caller.session_token_credentials) return "";
+  if (action.starts_with("iam:")) {
+    return "IAM API calls are not allowed with GetSessionToken credentials unless MFA info is "
+           "included (irsa does not support MFA yet)";
+  }
+  if (action.starts_with("sts:") && action != "sts:AssumeRole" &&
+      action != "sts:GetCallerIdentity") {
+    return "Cannot call " + std::string(action.substr(4)) +
+           " with GetSessionToken credentials: of STS they may call only AssumeRole and "
+           "GetCallerIdentity";
+  }
+  return "";
+}
+
+}  // namespace
+
+Status Authorizer::CheckCredentialScope(const Caller& caller, std::string_view action,
+                                        const RequestFacts& facts) const {
+  std::string violation = CredentialScopeViolation(caller, action);
+  if (violation.empty()) return OkStatus();
+  AuditDenial(&caller, action, violation, facts);
+  return errors::AccessDenied(std::move(violation));
 }
 
 Status Authorizer::Authorize(const Caller& caller, std::string_view action,
@@ -145,6 +191,8 @@ Status Authorizer::Authorize(const Caller& caller, const AccessRequest& access,
     set.identity = policies->identity;
     set.boundary = policies->boundary;
     set.session = policies->session;
+    // A federated user passed no session policy has no permissions (AWS's GetFederationToken).
+    set.session_policies_required = caller.type == CallerType::kFederatedUser;
   }
   policy::DecisionResult decision = policy::Decide(set, request);
   if (decision.allowed()) return OkStatus();
@@ -164,19 +212,23 @@ Status Authorizer::Authorize(const Caller& caller, const AccessRequest& access,
 }
 
 Error Authorizer::Deny(const Denial& denial, const RequestFacts& facts) const {
-  if (audit_ != nullptr) {
-    audit::AuditEvent event;
-    event.request_id = facts.request_id;
-    event.event = std::string(denial.action);
-    event.allowed = false;
-    event.error = "AccessDenied";
-    event.reason = DenialExplainer::FullMessage(denial);
-    event.principal = denial.caller != nullptr ? denial.caller->arn : "";
-    event.source_ip = facts.source_ip;
-    event.access_key_id = denial.caller != nullptr ? denial.caller->access_key_id : "";
-    audit_->Write(event);
-  }
+  AuditDenial(denial.caller, denial.action, DenialExplainer::FullMessage(denial), facts);
   return errors::AccessDenied(explainer().Message(denial));
+}
+
+void Authorizer::AuditDenial(const Caller* caller, std::string_view action, std::string reason,
+                             const RequestFacts& facts) const {
+  if (audit_ == nullptr) return;
+  audit::AuditEvent event;
+  event.request_id = facts.request_id;
+  event.event = std::string(action);
+  event.allowed = false;
+  event.error = "AccessDenied";
+  event.reason = std::move(reason);
+  event.principal = caller != nullptr ? caller->arn : "";
+  event.source_ip = facts.source_ip;
+  event.access_key_id = caller != nullptr ? caller->access_key_id : "";
+  audit_->Write(event);
 }
 
 }  // namespace irsa::authz

@@ -31,6 +31,10 @@
 
 namespace irsa::authz {
 
+// The account root's identity policy: everything (its own account's resources; another
+// account's only where that account's resource policy agrees).
+const policy::CompiledPolicyPtr& RootIdentityPolicy();
+
 // The compiled policies that govern one caller.
 struct CallerPolicies {
   std::vector<policy::CompiledPolicyPtr> identity;
@@ -75,6 +79,16 @@ class Authorizer {
   Status Authorize(const Caller& caller, std::string_view action, std::string_view resource,
                    const RequestFacts& facts = {}) const;
 
+  // Ok unless the kind of credentials the caller signed with may not call `action` at all,
+  // whatever the policies say (AWS's limits on temporary credentials): GetSessionToken
+  // credentials call no IAM operation (AWS allows them with MFA, which irsa does not support yet)
+  // and of STS only AssumeRole and GetCallerIdentity; GetFederationToken credentials call no IAM
+  // operation and of STS only GetCallerIdentity; no session calls sts:GetSessionToken or
+  // sts:GetFederationToken.
+  // AccessDenied with AWS's sentence otherwise, audited. The Query router checks every call.
+  Status CheckCredentialScope(const Caller& caller, std::string_view action,
+                              const RequestFacts& facts = {}) const;
+
   // The policy-engine request for a caller: principal and global condition keys, then the
   // operation's keys from `access` (which replace same-named global keys).
   policy::Request BuildRequest(const Caller& caller, const AccessRequest& access,
@@ -90,6 +104,10 @@ class Authorizer {
   PolicySource& source() const { return source_; }
 
  private:
+  // Writes a denial of `action` to the audit log, if there is one. `caller` may be null.
+  void AuditDenial(const Caller* caller, std::string_view action, std::string reason,
+                   const RequestFacts& facts) const;
+
   PolicySource& source_;
   const Clock& clock_;
   const DenialExplainer* explainer_;

@@ -13,10 +13,11 @@
 namespace irsa::authz {
 
 enum class CallerType {
-  kRoot,         // the account's root identity (arn:aws:iam::A:root)
-  kUser,         // an IAM user with a long-term access key
-  kAssumedRole,  // a role session (AssumeRole / AssumeRoleWithWebIdentity credentials)
-  kAnonymous,    // unsigned request (only AssumeRoleWithWebIdentity accepts these)
+  kRoot,           // the account's root identity (arn:aws:iam::A:root), same credentials as kUser
+  kUser,           // an IAM user (a long-term access key, or GetSessionToken credentials)
+  kAssumedRole,    // a role session (AssumeRole / AssumeRoleWithWebIdentity credentials)
+  kFederatedUser,  // a GetFederationToken session (arn:aws:sts::A:federated-user/NAME)
+  kAnonymous,      // unsigned request (only AssumeRoleWithWebIdentity accepts these)
 };
 
 struct SessionTag {
@@ -27,15 +28,28 @@ struct SessionTag {
 struct Caller {
   CallerType type = CallerType::kAnonymous;
   std::string account;        // 12-digit account id
-  std::string arn;            // root, user or assumed-role session ARN
-  std::string user_id;        // account id (root), AIDA… (user), AROA…:session (role session)
+  std::string arn;            // root, user, assumed-role session or federated-user ARN
+  std::string user_id;        // account id (root), AIDA… (user), AROA…:session (role session),
+                              // A:NAME (federated user)
   std::string access_key_id;  // the key that signed the request, if any
 
-  // kUser: the IAM user.
+  // kRoot/kUser: the request was signed with GetSessionToken credentials (ASIA… plus a session
+  // token) rather than a long-term key. Such credentials call no IAM operation and of STS only
+  // AssumeRole and GetCallerIdentity (Authorizer::CheckCredentialScope).
+  bool session_token_credentials = false;
+
+  // kUser: the IAM user; kFederatedUser: the IAM user that called GetFederationToken (empty
+  // name: the root).
   std::string user_name;  // as created (original case)
   std::string user_path;
 
-  // kAssumedRole: the role and session.
+  // kFederatedUser: the ARN and unique id (AIDA…, or the account id for the root) of the IAM user
+  // that called GetFederationToken.
+  std::string source_user_arn;
+  std::string source_user_id;
+
+  // kAssumedRole: the role. kAssumedRole and kFederatedUser: the session (the federated user's
+  // name is its session_name).
   std::string role_name;
   std::string role_arn;  // arn:aws:iam::A:role/path/name
   std::string role_id;   // AROA…

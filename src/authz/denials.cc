@@ -119,6 +119,8 @@ std::string DenialExplainer::DecodedDocument(const Denial& denial) {
     principal["name"] = denial.caller->type == CallerType::kUser ? denial.caller->user_name
                         : denial.caller->type == CallerType::kAssumedRole
                             ? denial.caller->role_name + "/" + denial.caller->session_name
+                        : denial.caller->type == CallerType::kFederatedUser
+                            ? denial.caller->session_name
                             : std::string();
   }
   json::object document{

@@ -39,6 +39,38 @@ std::string NewAccessKeyId(std::string_view prefix, Random& random) {
   return std::string(prefix) + RandomChars(kBase32, 16, random);
 }
 
+std::string NewAccountAccessKeyId(std::string_view prefix, std::string_view account,
+                                  Random& random) {
+  uint64_t number = 0;
+  for (char c : account) number = number * 10 + static_cast<uint64_t>(c - '0');
+  uint8_t tail[5];
+  random.Fill(tail);
+  uint64_t low = 0;
+  for (uint8_t b : tail) low = (low << 8) | b;
+  std::string out(prefix);
+  // 80 bits, most significant first: 40 of account, 40 random; 5 bits per character.
+  for (int shift = 35; shift >= 0; shift -= 5) out.push_back(kBase32[(number >> shift) & 31]);
+  for (int shift = 35; shift >= 0; shift -= 5) out.push_back(kBase32[(low >> shift) & 31]);
+  return out;
+}
+
+std::optional<std::string> AccountOfAccessKeyId(std::string_view key_id) {
+  if (key_id.size() != 20) return std::nullopt;
+  uint64_t number = 0;
+  for (char c : key_id.substr(4, 8)) {
+    const size_t digit = kBase32.find(c);
+    if (digit == std::string_view::npos) return std::nullopt;
+    number = (number << 5) | digit;
+  }
+  for (char c : key_id.substr(12)) {
+    if (kBase32.find(c) == std::string_view::npos) return std::nullopt;
+  }
+  if (number > 999999999999ULL) return std::nullopt;
+  char digits[13];
+  std::snprintf(digits, sizeof digits, "%012llu", static_cast<unsigned long long>(number));
+  return std::string(digits, 12);
+}
+
 std::string NewSecretAccessKey(Random& random) {
   return RandomChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40,
                      random);

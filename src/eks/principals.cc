@@ -65,6 +65,7 @@ std::optional<PrincipalIdentity> EntryPrincipalOf(const authz::Caller& caller) {
       return PrincipalIdentity{caller.arn, caller.user_id};
     case authz::CallerType::kAssumedRole:
       return PrincipalIdentity{caller.role_arn, caller.role_id};
+    case authz::CallerType::kFederatedUser:  // EKS has no access entries for federated users
     case authz::CallerType::kAnonymous:
       break;
   }

@@ -1,5 +1,6 @@
-// The IAM-backed authz::PolicySource: compiles and caches the policies that govern users and role
-// sessions. The cache (store::GenerationCache) is dropped whenever the store's generation changes
+// The IAM-backed authz::PolicySource: compiles and caches the policies that govern users, role
+// sessions and federated users (the calling user's policies, or the root's, with the session
+// policies). The cache (store::GenerationCache) is dropped whenever the store's generation changes
 // and never keeps policies read before a newer write, so attaching, detaching or editing a policy
 // takes effect on the next request (read-your-writes on one node).
 //

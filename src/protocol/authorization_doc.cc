@@ -10,7 +10,7 @@ std::string_view AuthorizationText(Authorization authorization) {
     case Authorization::kTable:
       return "identity policies, permissions boundary, session policies";
     case Authorization::kAlwaysAllowed:
-      return "always allowed (AWS answers it even under an explicit deny)";
+      return "always allowed: no policy applies, not even an explicit deny (as on AWS)";
     case Authorization::kTrustPolicy:
       return "the role's trust policy (with the caller's identity policies for AssumeRole)";
   }

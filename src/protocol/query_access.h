@@ -49,7 +49,8 @@ struct KeySpec {
 // How a Query operation is authorized.
 enum class Authorization {
   kTable,          // the router: identity (and boundary, session) policies, from this table
-  kAlwaysAllowed,  // sts:GetCallerIdentity: answered even under an explicit deny
+  kAlwaysAllowed,  // sts:GetCallerIdentity, sts:GetSessionToken: answered even under an
+                   // explicit deny
   kTrustPolicy,    // sts:AssumeRole*: the role's trust policy with the caller's policies, decided
                    // by the STS service with the same engine (its keys are declared here)
 };

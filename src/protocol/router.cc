@@ -142,6 +142,9 @@ HttpResponse Router::HandleQuery(HttpRequest& request) {
   const QueryAction& entry = it->second;
   // The one authorization layer: every operation the table authorizes is decided here, before
   // its handler runs.
+  Status scope =
+      services_.authorizer->CheckCredentialScope(auth->caller, entry.iam_action, call.Facts());
+  if (!scope.ok()) return fail(scope.error());
   if (entry.authorization == Authorization::kTable) {
     Result<authz::AccessRequest> access =
         BuildAccessRequest(call, entry.iam_action, entry.resource, entry.keys);

@@ -16,6 +16,45 @@ Result<HttpResponse> GetCallerIdentity(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
+// Reads the session policies (Policy, PolicyArns), recording violations in `v`.
+Result<sts::SessionPolicyInput> ReadSessionPolicies(const QueryParams& p, Validator& v,
+                                                    size_t max_policy_length) {
+  sts::SessionPolicyInput out;
+  std::optional<std::string_view> policy = p.Get("Policy");
+  IRSA_TRY(auto arn_structs, p.GetStructList("PolicyArns"));
+  v.Length("Policy", policy, 1, max_policy_length)
+      .Pattern("Policy", policy, patterns::kSessionPolicyDocument);
+  for (const auto& s : arn_structs) {
+    auto arn = s.find("arn");
+    v.NotNull("PolicyArns.member.arn", arn != s.end());
+    if (arn != s.end()) {
+      v.Length("PolicyArns.member.arn", std::string_view(arn->second), 20, 2048);
+      out.policy_arns.push_back(arn->second);
+    }
+  }
+  if (policy) out.policy = std::string(*policy);
+  return out;
+}
+
+// Reads the session tags (Tags, at most 50), recording violations in `v`.
+Result<std::vector<authz::SessionTag>> ReadSessionTags(const QueryParams& p, Validator& v) {
+  IRSA_TRY(auto tag_structs, p.GetStructList("Tags"));
+  v.Range("Tags", static_cast<int64_t>(tag_structs.size()), 0, 50);
+  std::vector<authz::SessionTag> tags;
+  for (const auto& s : tag_structs) {
+    auto key = s.find("Key");
+    auto value = s.find("Value");
+    v.NotNull("Tags.member.Key", key != s.end()).NotNull("Tags.member.Value", value != s.end());
+    if (key == s.end() || value == s.end()) continue;
+    v.Length("Tags.member.Key", std::string_view(key->second), 1, 128)
+        .Pattern("Tags.member.Key", std::string_view(key->second), patterns::kTagKey)
+        .Length("Tags.member.Value", std::string_view(value->second), 0, 256)
+        .Pattern("Tags.member.Value", std::string_view(value->second), patterns::kTagValue);
+    tags.push_back({key->second, value->second});
+  }
+  return tags;
+}
+
 // Validates and reads what AssumeRole and AssumeRoleWithWebIdentity share.
 struct CommonInput {
   std::string role_arn;
@@ -29,44 +68,42 @@ Result<CommonInput> ReadCommon(const QueryCall& call, size_t max_policy_length) 
   CommonInput in;
   std::optional<std::string_view> role_arn = p.Get("RoleArn");
   std::optional<std::string_view> session = p.Get("RoleSessionName");
-  std::optional<std::string_view> policy = p.Get("Policy");
   IRSA_TRY(in.duration, p.GetInt("DurationSeconds"));
-  IRSA_TRY(auto arn_structs, p.GetStructList("PolicyArns"));
   Validator v;
   v.NotNull("RoleArn", role_arn.has_value()).NotNull("RoleSessionName", session.has_value());
   v.Length("RoleArn", role_arn, 20, 2048);
   v.Length("RoleSessionName", session, 2, 64)
       .Pattern("RoleSessionName", session, patterns::kNameChars);
   v.Range("DurationSeconds", in.duration, 900, 43200);
-  v.Length("Policy", policy, 1, max_policy_length)
-      .Pattern("Policy", policy, patterns::kSessionPolicyDocument);
-  for (const auto& s : arn_structs) {
-    auto arn = s.find("arn");
-    v.NotNull("PolicyArns.member.arn", arn != s.end());
-    if (arn != s.end()) {
-      v.Length("PolicyArns.member.arn", std::string_view(arn->second), 20, 2048);
-      in.policies.policy_arns.push_back(arn->second);
-    }
-  }
+  IRSA_TRY(in.policies, ReadSessionPolicies(p, v, max_policy_length));
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   in.role_arn = std::string(*role_arn);
   in.session_name = std::string(*session);
-  if (policy) in.policies.policy = std::string(*policy);
   return in;
 }
 
-void WriteCredentials(XmlWriter& w, const sts::IssuedCredentials& c) {
+// <Credentials>: what every operation issuing session credentials answers.
+void WriteCredentialsOnly(XmlWriter& w, const sts::IssuedCredentials& c) {
   w.Open("Credentials")
       .Element("AccessKeyId", c.access_key_id)
       .Element("SecretAccessKey", c.secret_access_key)
       .Element("SessionToken", c.session_token)
       .Timestamp("Expiration", c.expiration)
       .Close();
-  w.Open("AssumedRoleUser")
-      .Element("AssumedRoleId", c.assumed_role_id)
-      .Element("Arn", c.assumed_role_arn)
-      .Close();
+}
+
+// <Credentials>, the session's principal (<AssumedRoleUser> with <AssumedRoleId>, or
+// <FederatedUser> with <FederatedUserId>) and PackedPolicySize if any.
+void WriteSession(XmlWriter& w, std::string_view principal, std::string_view id,
+                  const sts::IssuedCredentials& c) {
+  WriteCredentialsOnly(w, c);
+  w.Open(principal).Element(id, c.assumed_role_id).Element("Arn", c.assumed_role_arn).Close();
   if (c.packed_policy_size) w.Element("PackedPolicySize", *c.packed_policy_size);
+}
+
+// <Credentials> and the role session's identity.
+void WriteCredentials(XmlWriter& w, const sts::IssuedCredentials& c) {
+  WriteSession(w, "AssumedRoleUser", "AssumedRoleId", c);
   if (!c.source_identity.empty()) w.Element("SourceIdentity", c.source_identity);
 }
 
@@ -107,27 +144,15 @@ Result<HttpResponse> AssumeRole(const QueryCall& call) {
   const QueryParams& p = call.params;
   std::optional<std::string_view> external_id = p.Get("ExternalId");
   std::optional<std::string_view> source_identity = p.Get("SourceIdentity");
-  IRSA_TRY(auto tag_structs, p.GetStructList("Tags"));
   IRSA_TRY(auto transitive, p.GetList("TransitiveTagKeys"));
   Validator v;
   v.Length("ExternalId", external_id, 2, 1224)
       .Pattern("ExternalId", external_id, patterns::kNameColonSlashOptional);
   v.Length("SourceIdentity", source_identity, 2, 64)
       .Pattern("SourceIdentity", source_identity, patterns::kNameCharsOptional);
-  v.Range("Tags", static_cast<int64_t>(tag_structs.size()), 0, 50);
-  v.Range("TransitiveTagKeys", static_cast<int64_t>(transitive.size()), 0, 50);
   sts::AssumeRoleRequest request;
-  for (const auto& s : tag_structs) {
-    auto key = s.find("Key");
-    auto value = s.find("Value");
-    v.NotNull("Tags.member.Key", key != s.end()).NotNull("Tags.member.Value", value != s.end());
-    if (key == s.end() || value == s.end()) continue;
-    v.Length("Tags.member.Key", std::string_view(key->second), 1, 128)
-        .Pattern("Tags.member.Key", std::string_view(key->second), patterns::kTagKey)
-        .Length("Tags.member.Value", std::string_view(value->second), 0, 256)
-        .Pattern("Tags.member.Value", std::string_view(value->second), patterns::kTagValue);
-    request.tags.push_back({key->second, value->second});
-  }
+  IRSA_TRY(request.tags, ReadSessionTags(p, v));
+  v.Range("TransitiveTagKeys", static_cast<int64_t>(transitive.size()), 0, 50);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   request.request_id = call.http.request_id;
   request.role_arn = in.role_arn;
@@ -153,6 +178,70 @@ Result<HttpResponse> DecodeAuthorizationMessage(const QueryCall& call) {
   XmlWriter w = call.Writer();
   w.Element("DecodedMessage", decoded);
   return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> GetAccessKeyInfo(const QueryCall& call) {
+  std::optional<std::string_view> key_id = call.params.Get("AccessKeyId");
+  Validator v;
+  v.NotNull("AccessKeyId", key_id.has_value());
+  v.Length("AccessKeyId", key_id, 16, 128).Pattern("AccessKeyId", key_id, patterns::kWordOptional);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(std::string account,
+           call.services.sts->GetAccessKeyInfo(call.caller, call.Facts(), std::string(*key_id)));
+  XmlWriter w = call.Writer();
+  w.Element("Account", account);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> GetSessionToken(const QueryCall& call) {
+  const QueryParams& p = call.params;
+  sts::SessionTokenRequest request;
+  request.request_id = call.http.request_id;
+  IRSA_TRY(request.duration_seconds, p.GetInt("DurationSeconds"));
+  std::optional<std::string_view> serial = p.Get("SerialNumber");
+  std::optional<std::string_view> code = p.Get("TokenCode");
+  Validator v;
+  v.Range("DurationSeconds", request.duration_seconds, 900, 129600);
+  v.Length("SerialNumber", serial, 9, 256)
+      .Pattern("SerialNumber", serial, patterns::kNameSlashColonOptional);
+  v.Length("TokenCode", code, 6, 6).Pattern("TokenCode", code, patterns::kDigitsOptional);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  if (serial) request.serial_number = std::string(*serial);
+  if (code) request.token_code = std::string(*code);
+  IRSA_TRY(sts::IssuedCredentials c,
+           call.services.sts->GetSessionToken(call.caller, call.Facts(), request));
+  XmlWriter w = call.Writer();
+  WriteCredentialsOnly(w, c);
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> GetFederationToken(const QueryCall& call) {
+  const QueryParams& p = call.params;
+  sts::FederationTokenRequest request;
+  request.request_id = call.http.request_id;
+  std::optional<std::string_view> name = p.Get("Name");
+  IRSA_TRY(request.duration_seconds, p.GetInt("DurationSeconds"));
+  Validator v;
+  v.NotNull("Name", name.has_value());
+  v.Length("Name", name, 2, 32).Pattern("Name", name, patterns::kNameCharsOptional);
+  IRSA_TRY(request.session_policies, ReadSessionPolicies(p, v, 2048));
+  v.Range("DurationSeconds", request.duration_seconds, 900, 129600);
+  IRSA_TRY(request.tags, ReadSessionTags(p, v));
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  request.name = std::string(*name);
+  IRSA_TRY(sts::IssuedCredentials c,
+           call.services.sts->GetFederationToken(call.caller, call.Facts(), request));
+  XmlWriter w = call.Writer();
+  WriteSession(w, "FederatedUser", "FederatedUserId", c);
+  return w.Finish(call.http.request_id);
+}
+
+// The federated user a GetFederationToken call names (Name).
+Result<ResolvedResource> ResolveFederatedUser(const QueryCall& call) {
+  return ResolvedResource{
+      sts::FederatedUserArn(call.account(), std::string(call.params.Get("Name").value_or(""))),
+      {},
+      {}};
 }
 
 // The role an AssumeRole* call names (RoleArn), with its tags when it exists.
@@ -219,6 +308,13 @@ void RegisterStsActions(QueryActionTable& sts) {
   sts["AssumeRoleWithWebIdentity"].authorization = Authorization::kTrustPolicy;
   sts["AssumeRoleWithWebIdentity"].allow_unsigned = true;
   Declare(sts, "sts", "DecodeAuthorizationMessage", DecodeAuthorizationMessage, AnyResource());
+  Declare(sts, "sts", "GetAccessKeyInfo", GetAccessKeyInfo, AnyResource());
+  // AWS: "You cannot use policies to control authentication operations"; which credentials may
+  // call it is Authorizer::CheckCredentialScope's and the service's.
+  Declare(sts, "sts", "GetSessionToken", GetSessionToken, AnyResource());
+  sts["GetSessionToken"].authorization = Authorization::kAlwaysAllowed;
+  Declare(sts, "sts", "GetFederationToken", GetFederationToken,
+          {"federated-user", ResolveFederatedUser}, {RequestTagKeys()});
 }
 
 }  // namespace irsa::protocol

@@ -6,37 +6,6 @@
 namespace irsa::sts {
 namespace {
 
-// The account root's identity: everything in its own account.
-const policy::CompiledPolicyPtr& RootIdentityPolicy() {
-  static const policy::CompiledPolicyPtr* policy =
-      new policy::CompiledPolicyPtr(*policy::CompilePolicy(
-          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
-          policy::PolicyKind::kIdentity, {.name = "root"}));
-  return *policy;
-}
-
-// Session tags name each key once (case-insensitively, as AWS compares tag keys) and a transitive
-// key must name one of them: otherwise what a chained session inherits would be ambiguous.
-Status CheckSessionTags(const AssumeRoleRequest& request) {
-  for (size_t i = 0; i < request.tags.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (EqualsIgnoreCase(request.tags[i].key, request.tags[j].key)) {
-        return errors::InvalidParameterValue(
-            "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
-      }
-    }
-  }
-  for (const auto& key : request.transitive_tag_keys) {
-    bool tagged = false;
-    for (const auto& tag : request.tags) tagged |= EqualsIgnoreCase(tag.key, key);
-    if (!tagged) {
-      return errors::InvalidParameterValue(
-          "The specified transitive tag key must be included in the requested tags.");
-    }
-  }
-  return OkStatus();
-}
-
 // What role chaining may not change (IAM User Guide, "Monitor and control actions taken with
 // assumed roles": once set, the source identity "cannot be changed during the role session";
 // AssumeRole Tags: "If you pass a session tag with the same key as an inherited tag, the
@@ -92,7 +61,7 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
         "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
         "role chaining.");
   }
-  IRSA_RETURN_IF_ERROR(CheckSessionTags(request));
+  IRSA_RETURN_IF_ERROR(CheckSessionTags(request.tags, request.transitive_tag_keys));
   IRSA_RETURN_IF_ERROR(CheckChainedRequest(caller, request));
   IRSA_TRY(auto role, LoadRole(request.role_arn, role_ref));
   if (!role) {
@@ -120,7 +89,7 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
   set.resource = (*role)->trust;
   set.resource_account = account;
   if (caller.type == authz::CallerType::kRoot) {
-    set.identity.push_back(RootIdentityPolicy());
+    set.identity.push_back(authz::RootIdentityPolicy());
   } else {
     IRSA_TRY(std::shared_ptr<const authz::CallerPolicies> policies,
              authorizer_.source().ForCaller(caller));

@@ -11,6 +11,8 @@ namespace {
 
 constexpr int64_t kJsonFormat = 1;
 constexpr uint8_t kBinaryFormat = 2;
+constexpr int kKindShift = 1;  // flags bits 1-2: SessionKind
+constexpr uint8_t kMaxKind = static_cast<uint8_t>(SessionKind::kFederatedUser);
 
 struct RecordWriter {
   std::string out;
@@ -84,26 +86,55 @@ struct RecordReader {
 
 }  // namespace
 
+std::string FederatedUserArn(const std::string& account, const std::string& name) {
+  return "arn:aws:sts::" + account + ":federated-user/" + name;
+}
+
 authz::Caller SessionRecord::ToCaller() const {
   authz::Caller caller;
-  caller.type = authz::CallerType::kAssumedRole;
   caller.account = account;
-  caller.arn = "arn:aws:sts::" + account + ":assumed-role/" + role_name + "/" + session_name;
-  caller.user_id = role_id + ":" + session_name;
   caller.access_key_id = access_key_id;
-  caller.role_name = role_name;
-  caller.role_arn = role_arn;
-  caller.role_id = role_id;
-  caller.session_name = session_name;
   caller.token_issue_time = FromUnixSeconds(issued_at);
   caller.expiration = FromUnixSeconds(expires_at);
+  switch (kind) {
+    case SessionKind::kUser: {
+      caller.type = role_name.empty() ? authz::CallerType::kRoot : authz::CallerType::kUser;
+      caller.session_token_credentials = true;
+      caller.arn = role_arn;
+      caller.user_id = role_id;
+      caller.user_name = role_name;
+      // arn:aws:iam::A:user/<path>name: the path is what lies between "user" and the name.
+      const size_t slash = role_arn.find('/');
+      if (slash != std::string::npos && role_arn.size() >= role_name.size() + slash) {
+        caller.user_path = role_arn.substr(slash, role_arn.size() - role_name.size() - slash);
+      }
+      return caller;
+    }
+    case SessionKind::kFederatedUser:
+      caller.type = authz::CallerType::kFederatedUser;
+      caller.arn = FederatedUserArn(account, session_name);
+      caller.user_id = account + ":" + session_name;
+      caller.user_name = role_name;
+      caller.source_user_arn = role_arn;
+      caller.source_user_id = role_id;
+      break;
+    case SessionKind::kRole:
+      caller.type = authz::CallerType::kAssumedRole;
+      caller.arn = "arn:aws:sts::" + account + ":assumed-role/" + role_name + "/" + session_name;
+      caller.user_id = role_id + ":" + session_name;
+      caller.role_name = role_name;
+      caller.role_arn = role_arn;
+      caller.role_id = role_id;
+      caller.transitive_tag_keys = transitive_tag_keys;
+      caller.federated_provider = federated_provider;
+      caller.web_identity_subject = subject;
+      caller.web_identity_audience = audience;
+      caller.source_identity = source_identity;
+      caller.chained = chained;
+      break;
+  }
+  caller.session_name = session_name;
   caller.session_tags = tags;
-  caller.transitive_tag_keys = transitive_tag_keys;
-  caller.federated_provider = federated_provider;
-  caller.web_identity_subject = subject;
-  caller.web_identity_audience = audience;
-  caller.source_identity = source_identity;
-  caller.chained = chained;
   caller.session_policy = session_policy;
   caller.session_policy_arns = session_policy_arns;
   return caller;
@@ -111,7 +142,8 @@ authz::Caller SessionRecord::ToCaller() const {
 
 // Format 2 (binary; what this version writes): the byte 0x02, then every field in the order below.
 // A string is a LEB128 length and its bytes; a list is a LEB128 count and its strings; a time is
-// 8 bytes big-endian two's complement; the last byte holds the flags (bit 0: chained).
+// 8 bytes big-endian two's complement; the last byte holds the flags (bit 0: chained; bits 1-2:
+// the SessionKind).
 std::string SerializeSessionRecord(const SessionRecord& r) {
   RecordWriter w;
   w.out.push_back(static_cast<char>(kBinaryFormat));
@@ -133,7 +165,8 @@ std::string SerializeSessionRecord(const SessionRecord& r) {
                                    &r.audience, &r.pod_name, &r.pod_uid}) {
     w.String(*field);
   }
-  w.out.push_back(static_cast<char>(r.chained ? 1 : 0));
+  w.out.push_back(
+      static_cast<char>((r.chained ? 1 : 0) | (static_cast<uint8_t>(r.kind) << kKindShift)));
   return std::move(w.out);
 }
 
@@ -166,9 +199,12 @@ Result<SessionRecord> ParseBinaryRecord(std::string_view bytes) {
     ok = ok && rd.String(*field);
   }
   uint8_t flags = 0;
-  ok = ok && rd.Byte(flags) && rd.in.empty() && flags <= 1;
+  // Bits 3-7 are unused and must be 0.
+  ok = ok && rd.Byte(flags) && rd.in.empty() && (flags >> (kKindShift + 2)) == 0 &&
+       (flags >> kKindShift) <= kMaxKind;
   if (!ok) return InvalidRecord();
   r.chained = flags & 1;
+  r.kind = static_cast<SessionKind>(flags >> kKindShift);
   return r;
 }
 

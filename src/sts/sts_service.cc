@@ -84,6 +84,12 @@ Result<std::optional<int64_t>> StsService::CheckSessionLimits(
     return errors::ValidationError(
         "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
   }
+  return PackedPolicySize(account, input, tags);
+}
+
+Result<std::optional<int64_t>> StsService::PackedPolicySize(
+    const std::string& account, const SessionPolicyInput& input,
+    const std::vector<authz::SessionTag>& tags) {
   size_t tag_bytes = 0;
   for (const auto& tag : tags) tag_bytes += tag.key.size() + tag.value.size();
   if (!input.policy && input.policy_arns.empty() && tag_bytes == 0) return std::nullopt;
@@ -117,6 +123,28 @@ Result<std::optional<int64_t>> StsService::CheckSessionLimits(
                                         "% of allotted space, please use smaller policy.");
   }
   return percent;
+}
+
+// Otherwise what a chained session inherits would be ambiguous.
+Status StsService::CheckSessionTags(const std::vector<authz::SessionTag>& tags,
+                                    const std::vector<std::string>& transitive_tag_keys) {
+  for (size_t i = 0; i < tags.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (EqualsIgnoreCase(tags[i].key, tags[j].key)) {
+        return errors::InvalidParameterValue(
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+      }
+    }
+  }
+  for (const auto& key : transitive_tag_keys) {
+    bool tagged = false;
+    for (const auto& tag : tags) tagged |= EqualsIgnoreCase(tag.key, key);
+    if (!tagged) {
+      return errors::InvalidParameterValue(
+          "The specified transitive tag key must be included in the requested tags.");
+    }
+  }
+  return OkStatus();
 }
 
 Result<IssuedCredentials> StsService::Audited(audit::AuditEvent& event,
@@ -163,18 +191,24 @@ Error StsService::Revealing(audit::AuditEvent& event, Error full, std::string_vi
   return Error(full.code(), full.http_status(), std::string(redacted));
 }
 
-Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord record) {
-  record.access_key_id = NewAccessKeyId(id_prefix::kTemporaryAccessKey, iam_.random);
+Result<IssuedCredentials> StsService::Seal(SessionRecord& record) {
+  record.access_key_id =
+      NewAccountAccessKeyId(id_prefix::kTemporaryAccessKey, record.account, iam_.random);
   record.secret_access_key = NewSecretAccessKey(iam_.random);
-  record.role_name = role.role.name;
-  record.role_id = role.role.id;
-  record.role_arn = role.role.arn;
   IRSA_TRY(std::string token, sessions_.Seal(record));
   IssuedCredentials out;
   out.access_key_id = record.access_key_id;
   out.secret_access_key = record.secret_access_key;
   out.session_token = std::move(token);
   out.expiration = FromUnixSeconds(record.expires_at);
+  return out;
+}
+
+Result<IssuedCredentials> StsService::Mint(const CachedRole& role, SessionRecord record) {
+  record.role_name = role.role.name;
+  record.role_id = role.role.id;
+  record.role_arn = role.role.arn;
+  IRSA_TRY(IssuedCredentials out, Seal(record));
   out.assumed_role_id = role.role.id + ":" + record.session_name;
   out.assumed_role_arn = "arn:aws:sts::" + record.account + ":assumed-role/" + role.role.name +
                          "/" + record.session_name;

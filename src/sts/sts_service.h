@@ -72,13 +72,30 @@ struct AssumeRoleRequest {
   std::optional<std::string> source_identity;
 };
 
+struct SessionTokenRequest {
+  std::string request_id;
+  std::optional<int64_t> duration_seconds;
+  // MFA: refused while irsa has no MFA devices.
+  std::optional<std::string> serial_number;
+  std::optional<std::string> token_code;
+};
+
+struct FederationTokenRequest {
+  std::string request_id;
+  std::string name;  // the federated user's name
+  std::optional<int64_t> duration_seconds;
+  SessionPolicyInput session_policies;
+  std::vector<authz::SessionTag> tags;
+};
+
 struct IssuedCredentials {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;
   SystemTime expiration{};
-  std::string assumed_role_id;                // <RoleId>:<session>
-  std::string assumed_role_arn;               // arn:aws:sts::<acct>:assumed-role/<name>/<session>
+  std::string assumed_role_id;   // <RoleId>:<session>; GetFederationToken: <acct>:<name>
+  std::string assumed_role_arn;  // arn:aws:sts::<acct>:assumed-role/<name>/<session>;
+                                 // GetFederationToken: arn:aws:sts::<acct>:federated-user/<name>
   std::optional<int64_t> packed_policy_size;  // percent; only with session policies or tags
   std::string source_identity;
   // Web identity only.
@@ -97,6 +114,30 @@ class StsService {
   Result<IssuedCredentials> AssumeRole(const authz::Caller& caller,
                                        const authz::RequestFacts& facts,
                                        const AssumeRoleRequest& request);
+  // GetSessionToken: session credentials of the calling IAM user or root, with the caller's
+  // permissions. AccessDenied ("Cannot call GetSessionToken with session credentials") for any
+  // session; InvalidParameterValue with SerialNumber or TokenCode (MFA is not supported yet).
+  // Lasts DurationSeconds (default 43200); the root's at most 3600 (default 3600; a longer
+  // request gets 3600, as on AWS). Audited.
+  Result<IssuedCredentials> GetSessionToken(const authz::Caller& caller,
+                                            const authz::RequestFacts& facts,
+                                            const SessionTokenRequest& request);
+  // GetFederationToken: a federated-user session (arn:aws:sts::A:federated-user/NAME) of the
+  // calling IAM user or root, whose permissions are the caller's policies intersected with the
+  // session policies (none passed: no permissions). sts:GetFederationToken was authorized by the
+  // operation table; passing tags also needs sts:TagSession (AccessDenied). AccessDenied
+  // ("Cannot call GetFederationToken with session credentials") for any session. Duration as
+  // GetSessionToken's. Audited.
+  Result<IssuedCredentials> GetFederationToken(const authz::Caller& caller,
+                                               const authz::RequestFacts& facts,
+                                               const FederationTokenRequest& request);
+  // The account that owns `access_key_id`: a long-term key (AKIA…) irsa stores, active or not,
+  // or a session key (ASIA…) whose id names one of the accounts irsa serves (session key ids
+  // encode their account, NewAccountAccessKeyId). InvalidParameterValue for any other id:
+  // unlike AWS, irsa does not answer for keys it did not issue. Audited.
+  Result<std::string> GetAccessKeyInfo(const authz::Caller& caller,
+                                       const authz::RequestFacts& facts,
+                                       const std::string& access_key_id);
 
  private:
   struct CachedRole {
@@ -118,6 +159,19 @@ class StsService {
                                                     const std::string& account, int64_t duration,
                                                     const SessionPolicyInput& input,
                                                     const std::vector<authz::SessionTag>& tags);
+  // The session policies (each must compile, each ARN name a policy of `account` or AWS's) and
+  // tags against the packed-policy limit: PackedPolicySize (percent), nullopt without policies
+  // or tags; MalformedPolicyDocument, PackedPolicyTooLarge, ValidationError otherwise.
+  Result<std::optional<int64_t>> PackedPolicySize(const std::string& account,
+                                                  const SessionPolicyInput& input,
+                                                  const std::vector<authz::SessionTag>& tags);
+  // Session tags name each key once (case-insensitively, as AWS compares tag keys) and a
+  // transitive key must name one of them (InvalidParameterValue otherwise).
+  static Status CheckSessionTags(const std::vector<authz::SessionTag>& tags,
+                                 const std::vector<std::string>& transitive_tag_keys);
+  // Gives `record` a new access key id (naming its account) and secret and seals it: the
+  // credentials, without the principal's identifiers.
+  Result<IssuedCredentials> Seal(SessionRecord& record);
   Result<IssuedCredentials> Mint(const CachedRole& role, SessionRecord record);
   // Completes `event` with the outcome (decision, issued key or error), writes it to the audit
   // log and passes `result` through.

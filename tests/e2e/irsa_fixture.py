@@ -8,6 +8,7 @@ Store: SQLite in the data directory, unless the server is given one (`store=`), 
 IRSA_E2E_STORE=postgres is set: then each server gets a fresh database of its own on the
 PostgreSQL server at $IRSA_TEST_POSTGRES_URL (started by scripts/with-postgres.sh).
 """
+import datetime
 import glob
 import itertools
 import json
@@ -17,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.parse
 import urllib.request
 
@@ -219,3 +221,24 @@ def aws_v2():
         if "aws-cli/2." in out.stdout + out.stderr:
             return candidate
     return None
+
+
+class ClientErrorAssertions(unittest.TestCase):
+    """Assertions on botocore ClientErrors and on the expiry of issued credentials."""
+
+    def assertError(self, ctx, code, status, *fragments):
+        """The error caught by `ctx` has `code`, HTTP `status` and every fragment in its
+        message; returns the message."""
+        err = ctx.exception.response["Error"]
+        self.assertEqual(err["Code"], code, err)
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], status, err)
+        for fragment in fragments:
+            self.assertIn(fragment, err["Message"])
+        return err["Message"]
+
+    def assertExpiresIn(self, when, seconds, started):
+        """`when` is `seconds` after the call, which began at `started` (time.time())."""
+        if isinstance(when, str):
+            when = datetime.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        self.assertGreaterEqual(when.timestamp(), int(started) + seconds - 1)
+        self.assertLessEqual(when.timestamp(), time.time() + seconds + 1)

@@ -170,14 +170,7 @@ def tearDownModule():
         shutil.rmtree(TMP, ignore_errors=True)
 
 
-class EnforcedTestCase(unittest.TestCase):
-    def assertError(self, ctx, code, status, *fragments):
-        err = ctx.exception.response["Error"]
-        self.assertEqual(err["Code"], code, err)
-        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], status, err)
-        for fragment in fragments:
-            self.assertIn(fragment, err["Message"])
-        return err["Message"]
+EnforcedTestCase = fx.ClientErrorAssertions
 
 
 class RoleBindingTest(EnforcedTestCase):

@@ -86,6 +86,31 @@ TEST(Ids, Shapes) {
   EXPECT_NE(NewUuid(random), uuid);
 }
 
+TEST(Ids, AccountAccessKeyIdsNameTheirAccount) {
+  SeededRandom random(3);
+  for (const char* account : {"000000000000", "000000000001", "111122223333", "999999999999"}) {
+    const std::string id = NewAccountAccessKeyId(id_prefix::kTemporaryAccessKey, account, random);
+    EXPECT_EQ(id.size(), 20u) << id;
+    EXPECT_TRUE(id.starts_with("ASIA")) << id;
+    EXPECT_EQ(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), std::string::npos) << id;
+    EXPECT_EQ(AccountOfAccessKeyId(id), std::optional<std::string>(account)) << id;
+  }
+  // The random half differs between two ids of one account.
+  EXPECT_NE(NewAccountAccessKeyId("ASIA", "111122223333", random),
+            NewAccountAccessKeyId("ASIA", "111122223333", random));
+}
+
+TEST(Ids, AccountOfAccessKeyIdRefusesOtherLayouts) {
+  EXPECT_EQ(AccountOfAccessKeyId("ASIAAAAAAAAAAAAAAAA"), std::nullopt);    // 19 characters
+  EXPECT_EQ(AccountOfAccessKeyId("ASIAAAAAAAAAAAAAAAAAA"), std::nullopt);  // 21 characters
+  EXPECT_EQ(AccountOfAccessKeyId("ASIAAAAAAAA1AAAAAAAA"), std::nullopt);   // '1' is not base32
+  EXPECT_EQ(AccountOfAccessKeyId("ASIAAAAAAAAAAAAAAAA0"), std::nullopt);
+  // 40 bits hold up to 1099511627775, more than 12 digits: such ids name no account.
+  EXPECT_EQ(AccountOfAccessKeyId("ASIA77777777AAAAAAAA"), std::nullopt);
+  EXPECT_EQ(AccountOfAccessKeyId("ASIAAAAAAAAAAAAAAAAA"),
+            std::optional<std::string>("000000000000"));
+}
+
 TEST(RandomTest, SystemRandomSmallAndLargeDrawsDiffer) {
   Random& random = SystemRandom::Instance();
   // Small draws come from a per-thread block, large ones from the kernel: neither repeats.

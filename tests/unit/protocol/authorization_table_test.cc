@@ -58,7 +58,7 @@ std::string SampleQuery() {
          "&PolicySourceArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Auser%2Fwalk-user"
          "&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fwalk-role&RoleSessionName=walk"
          "&ExternalId=walk-external&SourceIdentity=walk-source&TransitiveTagKeys.member.1=team"
-         "&EncodedMessage=x&PolicyDocument=%7B%7D&AssumeRolePolicyDocument=%7B%7D"
+         "&EncodedMessage=x&PolicyDocument=%7B%7D&AssumeRolePolicyDocument=%7B%7D&Name=walk-fed"
          "&GroupName=walk-group&InstanceProfileName=walk-profile"
          "&AWSServiceName=autoscaling.amazonaws.com"
          "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"

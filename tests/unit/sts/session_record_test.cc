@@ -55,6 +55,7 @@ void ExpectSame(const SessionRecord& a, const SessionRecord& b) {
   EXPECT_EQ(a.pod_name, b.pod_name);
   EXPECT_EQ(a.pod_uid, b.pod_uid);
   EXPECT_EQ(a.chained, b.chained);
+  EXPECT_EQ(a.kind, b.kind);
 }
 
 TEST(SessionRecordTest, RoundTripsEveryField) {
@@ -120,10 +121,77 @@ TEST(SessionRecordTest, RejectsUnknownFormatsAndImpossibleLengths) {
   EXPECT_FALSE(ParseSessionRecord(std::string("\x02\xff\xff\xff\xff\x0f", 6)).ok());
   // A length with more than ten continuation bytes.
   EXPECT_FALSE(ParseSessionRecord(std::string("\x02") + std::string(12, '\x80')).ok());
-  // Flags other than "chained".
+  // Flags other than "chained" and a known session kind.
   std::string bytes = SerializeSessionRecord(FullRecord());
-  bytes.back() = '\x02';
-  EXPECT_FALSE(ParseSessionRecord(bytes).ok());
+  for (char flags : {'\x06', '\x07', '\x08', '\x80'}) {
+    bytes.back() = flags;
+    EXPECT_FALSE(ParseSessionRecord(bytes).ok()) << static_cast<int>(flags);
+  }
+}
+
+SessionRecord UserRecord(const std::string& name) {
+  SessionRecord r;
+  r.access_key_id = "ASIAEXAMPLE234567ABC";
+  r.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  r.account = "111122223333";
+  r.kind = SessionKind::kUser;
+  r.role_name = name;
+  r.role_id = name.empty() ? "111122223333" : "AIDAEXAMPLE234567ABCD";
+  r.role_arn = name.empty() ? "arn:aws:iam::111122223333:root"
+                            : "arn:aws:iam::111122223333:user/ops/team/" + name;
+  r.issued_at = 1795867200;
+  r.expires_at = 1795910400;
+  return r;
+}
+
+TEST(SessionRecordTest, UserSessionsRoundTripAndStandForTheUser) {
+  const SessionRecord record = UserRecord("alice");
+  Result<SessionRecord> parsed = ParseSessionRecord(SerializeSessionRecord(record));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  ExpectSame(record, *parsed);
+  const authz::Caller caller = parsed->ToCaller();
+  EXPECT_EQ(caller.type, authz::CallerType::kUser);
+  EXPECT_TRUE(caller.session_token_credentials);
+  EXPECT_EQ(caller.arn, "arn:aws:iam::111122223333:user/ops/team/alice");
+  EXPECT_EQ(caller.user_id, "AIDAEXAMPLE234567ABCD");
+  EXPECT_EQ(caller.user_name, "alice");
+  EXPECT_EQ(caller.user_path, "/ops/team/");
+  EXPECT_EQ(caller.access_key_id, "ASIAEXAMPLE234567ABC");
+  EXPECT_EQ(caller.token_issue_time, FromUnixSeconds(1795867200));
+  EXPECT_TRUE(caller.role_arn.empty());
+}
+
+TEST(SessionRecordTest, FederatedUserSessionsStandForTheFederatedUser) {
+  SessionRecord record = UserRecord("broker");
+  record.kind = SessionKind::kFederatedUser;
+  record.session_name = "bob";
+  record.session_policy = R"({"Version":"2012-10-17","Statement":[]})";
+  record.tags = {{"team", "blue"}};
+  Result<SessionRecord> parsed = ParseSessionRecord(SerializeSessionRecord(record));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  ExpectSame(record, *parsed);
+  const authz::Caller caller = parsed->ToCaller();
+  EXPECT_EQ(caller.type, authz::CallerType::kFederatedUser);
+  EXPECT_FALSE(caller.session_token_credentials);
+  EXPECT_EQ(caller.arn, "arn:aws:sts::111122223333:federated-user/bob");
+  EXPECT_EQ(caller.user_id, "111122223333:bob");
+  EXPECT_EQ(caller.user_name, "broker");
+  EXPECT_EQ(caller.source_user_arn, "arn:aws:iam::111122223333:user/ops/team/broker");
+  EXPECT_EQ(caller.source_user_id, "AIDAEXAMPLE234567ABCD");
+  EXPECT_EQ(caller.session_name, "bob");
+  EXPECT_EQ(caller.session_policy, record.session_policy);
+  ASSERT_EQ(caller.session_tags.size(), 1u);
+  EXPECT_EQ(caller.session_tags[0].value, "blue");
+}
+
+TEST(SessionRecordTest, RootSessionsStandForTheRoot) {
+  Result<SessionRecord> parsed = ParseSessionRecord(SerializeSessionRecord(UserRecord("")));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  const authz::Caller caller = parsed->ToCaller();
+  EXPECT_EQ(caller.type, authz::CallerType::kRoot);
+  EXPECT_TRUE(caller.session_token_credentials);
+  EXPECT_EQ(caller.arn, "arn:aws:iam::111122223333:root");
+  EXPECT_EQ(caller.user_id, "111122223333");
 }
 
 TEST(SessionRecordTest, RejectsRecordsWithoutCredentials) {
