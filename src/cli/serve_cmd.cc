@@ -106,10 +106,10 @@ void AddServeCommand(CLI::App& app) {
   serve
       ->add_option("--worker-threads", options->worker_threads,
                    "Threads that run requests off the IO threads, so that a store call never "
-                   "stalls other connections (0: run requests on the IO threads)")
+                   "stalls other connections (0: run requests on the IO threads; default: 16 "
+                   "with PostgreSQL, 0 with SQLite)")
       ->envname("IRSA_WORKER_THREADS")
-      ->check(CLI::Range(0, 1024))
-      ->capture_default_str();
+      ->check(CLI::Range(0, 1024));
   serve
       ->add_option("--worker-queue", options->worker_queue,
                    "Requests that may wait for a worker; beyond that 503 ServiceUnavailable")

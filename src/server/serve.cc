@@ -205,9 +205,13 @@ int Serve(const ServeOptions& options) {
   // Routed requests run on the request workers (server/request_dispatch.h). Declared before the
   // server, so the server (which waits for requests in flight on the pool) stops first.
   std::unique_ptr<WorkerPool> workers;
-  if (options.worker_threads > 0) {
+  const bool on_postgres = options.node.store_url.starts_with("postgres");
+  const int worker_threads = options.worker_threads == ServeOptions::kAutoWorkerThreads
+                                 ? (on_postgres ? 16 : 0)
+                                 : options.worker_threads;
+  if (worker_threads > 0) {
     workers = std::make_unique<WorkerPool>(WorkerPoolOptions{
-        .name = "request", .threads = options.worker_threads, .max_queue = options.worker_queue});
+        .name = "request", .threads = worker_threads, .max_queue = options.worker_queue});
     server_options.worker_pool = workers.get();
   }
   http::Server server(server_options, DispatchRequests(

@@ -358,8 +358,8 @@ class RequestWorkersTest(unittest.TestCase):
                           text, re.M)
         return int(found.group(1)) if found else 0
 
-    def test_requests_run_on_the_workers_by_default(self):
-        server = fx.IrsaServer(tls=False).start()
+    def test_requests_run_on_the_workers(self):
+        server = fx.IrsaServer(extra_args=["--worker-threads", "4"], tls=False).start()
         try:
             before = self.request_tasks_done(server)
             sts = client(server, "sts")
