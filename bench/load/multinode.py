@@ -145,7 +145,7 @@ def drive(nodes, workdir, args, tag):
 
 
 def measure(binary, workdir, args, tag, node_count, store_args):
-    nodes = [L.Irsa(binary, threads=args.server_threads, extra_args=store_args)
+    nodes = [L.Irsa(binary, threads=args.server_threads, extra_args=store_args + args.server_arg)
              for _ in range(node_count)]
     try:
         for node in nodes:
@@ -172,6 +172,8 @@ def main():
     p.add_argument("--requests", type=int, default=2000, help="distinct signed requests per node")
     p.add_argument("--configs", default="sqlite-1,postgres-1,postgres-3",
                    help="comma-separated subset of sqlite-1, postgres-1, postgres-3")
+    p.add_argument("--server-arg", action="append", default=[],
+                   help="extra irsa serve argument for every node, e.g. --server-arg=--worker-threads=0")
     p.add_argument("--no-build", action="store_true")
     args = p.parse_args()
 
@@ -188,7 +190,7 @@ def main():
     result = {"benchmark": "1 vs 3 irsa nodes on one PostgreSQL: GetCallerIdentity + GetRole",
               "machine": L.machine(), "irsa_binary": binary,
               "irsa_build_type": L.build_type(binary), "server_threads": args.server_threads,
-              "pool_size": args.pool_size}
+              "pool_size": args.pool_size, "server_args": args.server_arg}
     workdir = tempfile.mkdtemp(prefix="irsa-bench-multinode-")
     try:
         for config in args.configs.split(","):

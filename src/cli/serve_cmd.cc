@@ -104,6 +104,19 @@ void AddServeCommand(CLI::App& app) {
   serve->add_option("--threads", options->threads, "IO threads (default: cores)")
       ->envname("IRSA_THREADS");
   serve
+      ->add_option("--worker-threads", options->worker_threads,
+                   "Threads that run requests off the IO threads, so that a store call never "
+                   "stalls other connections (0: run requests on the IO threads; default: 16 "
+                   "with PostgreSQL, 0 with SQLite)")
+      ->envname("IRSA_WORKER_THREADS")
+      ->check(CLI::Range(0, 1024));
+  serve
+      ->add_option("--worker-queue", options->worker_queue,
+                   "Requests that may wait for a worker; beyond that 503 ServiceUnavailable")
+      ->envname("IRSA_WORKER_QUEUE")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
+      ->capture_default_str();
+  serve
       ->add_option("--max-body-bytes", options->max_body_bytes,
                    "Request body limit of every endpoint but S3")
       ->envname("IRSA_MAX_BODY_BYTES")

@@ -180,7 +180,7 @@ Result<OidcProviderRecord> GetOpenIDConnectProvider(const ServiceContext& ctx,
                                                     const std::string& account,
                                                     const std::string& arn) {
   OidcProviderRecord out;
-  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+  IRSA_RETURN_IF_ERROR(ctx.store.ReadCached([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedProvider loaded, LoadProvider(tx, account, arn));
     out = std::move(loaded.record);
     return OkStatus();

@@ -169,7 +169,7 @@ Result<PolicyInfo> CreatePolicy(const ServiceContext& ctx, const std::string& ac
 Result<PolicyInfo> GetPolicy(const ServiceContext& ctx, const std::string& account,
                              const std::string& policy_arn) {
   PolicyInfo info;
-  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+  IRSA_RETURN_IF_ERROR(ctx.store.ReadCached([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedPolicy loaded, LoadPolicy(tx, account, policy_arn));
     IRSA_TRY(info, MakeInfo(tx, account, loaded.account, std::move(loaded.record)));
     return OkStatus();
@@ -297,7 +297,7 @@ Result<PolicyVersionInfo> GetPolicyVersion(const ServiceContext& ctx, const std:
                                            const std::string& version_id) {
   IRSA_RETURN_IF_ERROR(ValidateVersionId(version_id));
   PolicyVersionInfo out;
-  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+  IRSA_RETURN_IF_ERROR(ctx.store.ReadCached([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedPolicy loaded, LoadPolicy(tx, account, policy_arn));
     IRSA_TRY(auto row,
              tx.Get({loaded.account, kind::kPolicyVersion, loaded.row.id.key, version_id}));

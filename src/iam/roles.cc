@@ -88,7 +88,7 @@ Result<RoleResult> CreateRole(const ServiceContext& ctx, const std::string& acco
 Result<RoleRecord> GetRole(const ServiceContext& ctx, const std::string& account,
                            const std::string& name) {
   RoleRecord role;
-  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+  IRSA_RETURN_IF_ERROR(ctx.store.ReadCached([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedRole loaded, LoadRole(tx, account, name));
     role = std::move(loaded.record);
     return OkStatus();

@@ -60,7 +60,7 @@ Result<UserRecord> CreateUser(const ServiceContext& ctx, const std::string& acco
 Result<UserRecord> GetUser(const ServiceContext& ctx, const std::string& account,
                            const std::string& name) {
   std::optional<store::Row> row;
-  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+  IRSA_RETURN_IF_ERROR(ctx.store.ReadCached([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(row, tx.Get({account, kind::kUser, "", AsciiLower(name)}));
     return OkStatus();
   }));

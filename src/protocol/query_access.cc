@@ -85,7 +85,7 @@ Result<ResolvedResource> ResolveNewUser(const QueryCall& call) {
 Result<ResolvedResource> ResolvePolicy(const QueryCall& call) {
   const std::string arn = Param(call, "PolicyArn");
   ResolvedResource out{arn, {}, {}};
-  IRSA_RETURN_IF_ERROR(call.services.iam->store.Read([&](store::StoreTx& tx) -> Status {
+  IRSA_RETURN_IF_ERROR(call.services.iam->store.ReadCached([&](store::StoreTx& tx) -> Status {
     Result<std::optional<iam::LoadedPolicy>> found = iam::FindPolicy(tx, call.account(), arn);
     // A malformed ARN is reported by the operation itself; authorize it as named.
     if (found.ok() && *found) out.tags = Pairs((*found)->record.tags);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 
 #include "base/log.h"
@@ -15,6 +16,7 @@
 #include "kube/webhook_extras.h"
 #include "protocol/s3_rest.h"
 #include "server/key_rotation.h"
+#include "server/request_dispatch.h"
 #include "server/tls_setup.h"
 
 namespace irsa::server {
@@ -200,15 +202,29 @@ int Serve(const ServeOptions& options) {
   // bound listeners, so requests accepted before the node is configured wait for it (a few
   // microseconds) instead of reading a half-configured node.
   ConfigurationGate gate;
-  http::Server server(server_options, [&router, &gate](HttpRequest& request) {
-    if (!gate.Wait()) {
-      HttpResponse unavailable;
-      unavailable.status = 503;
-      unavailable.body = "irsa is shutting down\n";
-      return unavailable;
-    }
-    return router.Handle(request);
-  });
+  // Routed requests run on the request workers (server/request_dispatch.h). Declared before the
+  // server, so the server (which waits for requests in flight on the pool) stops first.
+  std::unique_ptr<WorkerPool> workers;
+  const bool on_postgres = options.node.store_url.starts_with("postgres");
+  const int worker_threads = options.worker_threads == ServeOptions::kAutoWorkerThreads
+                                 ? (on_postgres ? 16 : 0)
+                                 : options.worker_threads;
+  if (worker_threads > 0) {
+    workers = std::make_unique<WorkerPool>(WorkerPoolOptions{
+        .name = "request", .threads = worker_threads, .max_queue = options.worker_queue});
+    server_options.worker_pool = workers.get();
+  }
+  http::Server server(server_options, DispatchRequests(
+                                          [&router, &gate](HttpRequest& request) {
+                                            if (!gate.Wait()) {
+                                              HttpResponse unavailable;
+                                              unavailable.status = 503;
+                                              unavailable.body = "irsa is shutting down\n";
+                                              return unavailable;
+                                            }
+                                            return router.Handle(request);
+                                          },
+                                          workers.get()));
   // Every return below abandons the gate before `server` stops (declared after it).
   struct AbandonOnExit {
     ConfigurationGate& gate;

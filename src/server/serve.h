@@ -19,7 +19,14 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   std::vector<std::string> tls_sans;  // extra names of the generated server certificate
-  int threads = 0;
+  int threads = 0;                    // IO threads; 0 = one per core
+  // Request workers (server/request_dispatch.h): threads that run routed requests off the IO
+  // threads, and how many requests may wait for one. 0 threads: inline on the IO threads;
+  // kAutoWorkerThreads: 16 on PostgreSQL (a store call is a network round trip), 0 on SQLite
+  // (in-process; the thread hop would cost more than it saves, docs/performance.md).
+  static constexpr int kAutoWorkerThreads = -1;
+  int worker_threads = kAutoWorkerThreads;
+  size_t worker_queue = 4096;
   std::string log_level = "info";
   size_t max_body_bytes = 1 << 20;
   // Connection limits (http::ServerOptions, "Connection limits").

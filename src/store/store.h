@@ -103,6 +103,11 @@ class Store {
  public:
   virtual ~Store() = default;
   virtual Status Read(const std::function<Status(StoreTx&)>& fn) = 0;
+  // A Read for hot lookups of a few rows (GetRole, GetUser, a policy, a provider): the engine may
+  // answer Get() from memory (PostgreSQL's row cache), and `fn` may run more than once, so it
+  // must have no effects outside the StoreTx other than (re)assigning its results. What `fn`
+  // sees is as consistent as in Read: one committed state of the store.
+  virtual Status ReadCached(const std::function<Status(StoreTx&)>& fn) { return Read(fn); }
   virtual Status Write(const std::function<Status(StoreTx&)>& fn) = 0;
   // Deletes every row (test-suite reset endpoint only).
   virtual Status Reset() = 0;

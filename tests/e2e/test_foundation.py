@@ -2,6 +2,7 @@
 import datetime
 import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -343,6 +344,49 @@ class ConnectionLimitsTest(unittest.TestCase):
                              fx.ACCOUNT_ID)
         finally:
             server.stop()
+
+
+class RequestWorkersTest(unittest.TestCase):
+    """Issue 18: routed requests run on the request workers (--worker-threads), off the IO
+    threads; --worker-threads 0 runs them inline; a bad value is refused before serving."""
+
+    @staticmethod
+    def request_tasks_done(server):
+        with urllib.request.urlopen(server.http + "/metrics", timeout=5) as response:
+            text = response.read().decode()
+        found = re.search(r'^irsa_worker_tasks_total\{pool="request",outcome="done"\} (\d+)$',
+                          text, re.M)
+        return int(found.group(1)) if found else 0
+
+    def test_requests_run_on_the_workers(self):
+        server = fx.IrsaServer(extra_args=["--worker-threads", "4"], tls=False).start()
+        try:
+            before = self.request_tasks_done(server)
+            sts = client(server, "sts")
+            for _ in range(5):
+                self.assertEqual(sts.get_caller_identity()["Account"], fx.ACCOUNT_ID)
+            # A task is counted once it has answered, so the last one may land a moment later.
+            done = fx.poll(lambda: self.request_tasks_done(server) - before, lambda n: n >= 5)
+            self.assertGreaterEqual(done, 5)
+        finally:
+            server.stop()
+
+    def test_zero_workers_run_requests_inline(self):
+        server = fx.IrsaServer(extra_args=["--worker-threads", "0"], tls=False).start()
+        try:
+            iam = client(server, "iam")
+            iam.create_user(UserName="inline-user")
+            self.assertEqual(iam.get_user(UserName="inline-user")["User"]["UserName"],
+                             "inline-user")
+            self.assertEqual(self.request_tasks_done(server), 0)
+        finally:
+            server.stop()
+
+    def test_negative_worker_count_is_refused(self):
+        result = subprocess.run([fx.binary(), "serve", "--worker-threads", "-1"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("--worker-threads", result.stderr + result.stdout)
 
 
 class RestartTest(unittest.TestCase):

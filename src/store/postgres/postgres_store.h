@@ -7,7 +7,17 @@
 // may therefore run more than once: it must not have effects outside the StoreTx. Read runs in a
 // REPEATABLE READ READ ONLY transaction (a consistent snapshot).
 //
-// Failures: while the database is unreachable every call fails with ServiceFailure (HTTP 500);
+// Cached reads (ReadCached, row_cache_entries > 0): Get() is answered from the node's row cache
+// while the cached row is current at the generation observed when the call began
+// (store/generation_cache.h); the database transaction begins only at a miss or any other
+// operation. A lookup answered from memory costs no round trip and no connection. Every row the
+// function sees is of one database generation: cached rows carry the generation of the snapshot
+// they were read in, hits must agree on it, and a transaction begun after hits must be at it
+// (its first statement reads the generation); otherwise the function runs again as a plain Read.
+// Rows carrying a secret are never cached. Read and Write never use the cache.
+//
+// Failures: while the database is unreachable every call that needs it fails with ServiceFailure
+// (HTTP 500; a ReadCached answered from the row cache does not need it);
 // nothing is ever half-applied. A broken connection is discarded; if no transaction work was done
 // on it yet, the call is retried once on a fresh connection, so the first call after a database
 // restart succeeds. A connection that breaks mid-transaction (or during COMMIT, when the outcome
@@ -24,6 +34,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -43,6 +54,9 @@ struct PostgresOptions {
   int pool_size = 4;
   // Total attempts of a Write's function on serialization failure or deadlock. At least 1.
   int max_write_attempts = 5;
+  // Rows ReadCached may answer from memory (0: none; it is then Read). Bounded by entries;
+  // a row is at most a few KiB (its policy documents).
+  size_t row_cache_entries = 10000;
   // Start the LISTEN thread (tests of the polling fallback turn it off).
   bool listen_for_generation = true;
 };
