@@ -47,6 +47,40 @@ def signed_requests(base_url, n):
     return out
 
 
+POLICY_NAME = "bench-multinode-policy"
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+
+
+def signed_writes(base_url, n, prefix):
+    """n raw write requests for the node at base_url: CreateRole of a new role (named
+    prefix-<i>, never repeated) alternating with AttachRolePolicy of the bench policy to the bench
+    role (an idempotent write transaction)."""
+    url = base_url + "/"
+    policy_arn = "arn:aws:iam::%s:policy/%s" % (L.ACCOUNT_ID, POLICY_NAME)
+    out = []
+    for i in range(n):
+        if i % 2 == 0:
+            body = ("Action=CreateRole&Version=2010-05-08&RoleName=%s-%d&AssumeRolePolicyDocument=%s"
+                    % (prefix, i, urllib.parse.quote(TRUST, safe="")))
+        else:
+            body = ("Action=AttachRolePolicy&Version=2010-05-08&RoleName=%s&PolicyArn=%s"
+                    % (ROLE, urllib.parse.quote(policy_arn, safe="")))
+        h = L.sigv4_headers("POST", url, body, L.ADMIN_KEY_ID, L.ADMIN_SECRET, "iam")
+        out.append(L.raw_request("POST", url, h, body))
+    return out
+
+
+def create_policy(base_url):
+    url = base_url + "/"
+    body = "Action=CreatePolicy&Version=2010-05-08&PolicyName=%s&PolicyDocument=%s" % (
+        POLICY_NAME, urllib.parse.quote(POLICY, safe=""))
+    h = L.sigv4_headers("POST", url, body, L.ADMIN_KEY_ID, L.ADMIN_SECRET, "iam")
+    status, text = L.http_post(url, h, body)
+    if status != 200 and "EntityAlreadyExists" not in text:
+        raise RuntimeError("CreatePolicy failed: %s %s" % (status, text[:300]))
+
+
 def check_node(base_url):
     """The node answers both requests of the mix correctly."""
     url = base_url + "/"
@@ -101,16 +135,28 @@ def cpu_snapshot(nodes):
 
 def drive(nodes, workdir, args, tag):
     """Runs args.clients wrk processes at once, the i-th against nodes[i % len(nodes)]."""
-    scripts = [L.write_wrk_script(workdir, signed_requests(node.http, args.requests),
-                                  "%s_node%d" % (tag, i)) for i, node in enumerate(nodes)]
     per_client = max(1, args.connections // args.clients)
+    if args.mix == "reads":
+        scripts = [L.write_wrk_script(workdir, signed_requests(node.http, args.requests),
+                                      "%s_node%d" % (tag, i)) for i, node in enumerate(nodes)]
+    phase = [0]
+
+    def script_for(i, k):
+        if args.mix == "reads":
+            return scripts[k]
+        # Writes: every client and phase has its own role names (a name is created once).
+        prefix = "w-%s-%d-%d" % (tag, phase[0], i)
+        return L.write_wrk_script(workdir, signed_writes(nodes[k].http, args.requests, prefix),
+                                  prefix)
 
     def run_all(duration):
         results = [None] * args.clients
+        client_scripts = [script_for(i, i % len(nodes)) for i in range(args.clients)]
+        phase[0] += 1
 
         def one(i):
             k = i % len(nodes)
-            results[i] = L.run_wrk(nodes[k].http, scripts[k], 1, per_client, duration)
+            results[i] = L.run_wrk(nodes[k].http, client_scripts[i], 1, per_client, duration)
             results[i]["node"] = k
 
         threads = [threading.Thread(target=one, args=(i,)) for i in range(args.clients)]
@@ -145,12 +191,15 @@ def drive(nodes, workdir, args, tag):
 
 
 def measure(binary, workdir, args, tag, node_count, store_args):
-    nodes = [L.Irsa(binary, threads=args.server_threads, extra_args=store_args + args.server_arg)
+    quota = ["--quota", "RolesPerAccount=1000000"] if args.mix == "writes" else []
+    nodes = [L.Irsa(binary, threads=args.server_threads,
+                    extra_args=store_args + quota + args.server_arg)
              for _ in range(node_count)]
     try:
         for node in nodes:
             node.start()
         create_role(nodes[0].http)
+        create_policy(nodes[0].http)
         for node in nodes:
             check_node(node.http)
         L.log("%s: %d node(s) up" % (tag, node_count))
@@ -172,6 +221,8 @@ def main():
     p.add_argument("--requests", type=int, default=2000, help="distinct signed requests per node")
     p.add_argument("--configs", default="sqlite-1,postgres-1,postgres-3",
                    help="comma-separated subset of sqlite-1, postgres-1, postgres-3")
+    p.add_argument("--mix", choices=["reads", "writes"], default="reads",
+                   help="reads: GetCallerIdentity + GetRole; writes: CreateRole + AttachRolePolicy")
     p.add_argument("--server-arg", action="append", default=[],
                    help="extra irsa serve argument for every node, e.g. --server-arg=--worker-threads=0")
     p.add_argument("--no-build", action="store_true")
@@ -187,7 +238,9 @@ def main():
     shared = ["--store", pg_url, "--master-key", master_key, "--issuer-url-base", ISSUER_BASE]
     if args.pool_size:
         shared += ["--store-pool-size", str(args.pool_size)]
-    result = {"benchmark": "1 vs 3 irsa nodes on one PostgreSQL: GetCallerIdentity + GetRole",
+    result = {"benchmark": "1 vs 3 irsa nodes on one PostgreSQL: " + (
+                  "GetCallerIdentity + GetRole" if args.mix == "reads"
+                  else "CreateRole + AttachRolePolicy"),
               "machine": L.machine(), "irsa_binary": binary,
               "irsa_build_type": L.build_type(binary), "server_threads": args.server_threads,
               "pool_size": args.pool_size, "server_args": args.server_arg}
