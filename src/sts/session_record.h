@@ -30,10 +30,10 @@ struct SessionRecord {
   std::string role_name;
   std::string role_id;
   std::string role_arn;
-  std::string session_name;  // kRole: the session name; kFederatedUser: the federated user's name
-  int64_t issued_at = 0;                         // Unix seconds
-  int64_t expires_at = 0;                        // Unix seconds
-  std::string session_policy;                    // inline session policy, as sent ("" if none)
+  std::string session_name;    // kRole: the session name; kFederatedUser: the federated user's name
+  int64_t issued_at = 0;       // Unix seconds
+  int64_t expires_at = 0;      // Unix seconds
+  std::string session_policy;  // inline session policy, as sent ("" if none)
   std::vector<std::string> session_policy_arns;  // managed session policies
   std::vector<authz::SessionTag> tags;
   std::vector<std::string> transitive_tag_keys;
