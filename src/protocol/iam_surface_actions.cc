@@ -6,6 +6,8 @@ namespace irsa::protocol {
 void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamGroupActions(iam);
   RegisterIamInstanceProfileActions(iam);
+  RegisterIamLoginProfileActions(iam);
+  RegisterIamMfaActions(iam);
 }
 
 }  // namespace irsa::protocol
