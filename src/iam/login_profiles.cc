@@ -96,10 +96,11 @@ struct LoadedProfile {
 store::Row ProfileRow(const std::string& account, const LoadedProfile& profile) {
   store::Row row;
   row.id = {account, kind::kLoginProfile, AsciiLower(profile.record.user_name), kLoginKey};
-  row.body =
-      json::serialize(json::object{{"user", profile.record.user_name},
-                                   {"created", profile.record.created.time_since_epoch().count()},
-                                   {"reset_required", profile.record.password_reset_required}});
+  row.body = json::serialize(
+      json::object{{"user", profile.record.user_name},
+                   {"created", profile.record.created.time_since_epoch().count()},
+                   {"reset_required", profile.record.password_reset_required},
+                   {"changed", profile.record.password_changed.time_since_epoch().count()}});
   row.secret = HashesToSecret(profile.hashes);
   return row;
 }
@@ -114,6 +115,7 @@ Result<LoadedProfile> LoadProfile(store::StoreTx& tx, const std::string& account
   out.record.user_name = user.record.name;
   out.record.created = SystemTime(std::chrono::nanoseconds(store::JsonInt(o, "created")));
   out.record.password_reset_required = JsonBool(o, "reset_required");
+  out.record.password_changed = SystemTime(std::chrono::nanoseconds(store::JsonInt(o, "changed")));
   out.hashes = HashesFromSecret(row->secret);
   out.row = std::move(*row);
   return out;
@@ -231,6 +233,7 @@ Result<LoginProfileRecord> CreateLoginProfile(const ServiceContext& ctx, const s
     profile.record.user_name = user.record.name;
     profile.record.created = ctx.clock.Now();
     profile.record.password_reset_required = reset_required;
+    profile.record.password_changed = profile.record.created;
     return tx.Insert(ProfileRow(account, profile));
   }));
   return profile.record;
@@ -255,7 +258,10 @@ Status UpdateLoginProfile(const ServiceContext& ctx, const std::string& account,
   const std::string hash = password ? crypto::HashPassword(*password, ctx.random) : "";
   return ctx.store.Write([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(LoadedProfile profile, LoadProfile(tx, account, user_name));
-    if (password) IRSA_RETURN_IF_ERROR(SetPassword(tx, account, *password, hash, profile.hashes));
+    if (password) {
+      IRSA_RETURN_IF_ERROR(SetPassword(tx, account, *password, hash, profile.hashes));
+      profile.record.password_changed = ctx.clock.Now();
+    }
     if (reset_required) profile.record.password_reset_required = *reset_required;
     return tx.Upsert(ProfileRow(account, profile));
   });
@@ -284,14 +290,23 @@ Status ChangePassword(const ServiceContext& ctx, const std::string& account,
     }
     IRSA_RETURN_IF_ERROR(SetPassword(tx, account, new_password, hash, profile.hashes));
     profile.record.password_reset_required = false;
+    profile.record.password_changed = ctx.clock.Now();
     return tx.Upsert(ProfileRow(account, profile));
   });
 }
 
-Result<bool> HasLoginProfile(store::StoreTx& tx, const std::string& account,
-                             const std::string& user_key) {
+Result<std::optional<LoginProfileRecord>> FindLoginProfile(store::StoreTx& tx,
+                                                           const std::string& account,
+                                                           const std::string& user_key) {
   IRSA_TRY(auto row, tx.Get({account, kind::kLoginProfile, user_key, kLoginKey}));
-  return row.has_value();
+  if (!row) return std::optional<LoginProfileRecord>();
+  IRSA_TRY(json::object o, store::ParseStoredObject(row->body, "login profile"));
+  LoginProfileRecord out;
+  out.user_name = store::JsonString(o, "user");
+  out.created = SystemTime(std::chrono::nanoseconds(store::JsonInt(o, "created")));
+  out.password_reset_required = JsonBool(o, "reset_required");
+  out.password_changed = SystemTime(std::chrono::nanoseconds(store::JsonInt(o, "changed")));
+  return std::optional<LoginProfileRecord>(std::move(out));
 }
 
 }  // namespace irsa::iam

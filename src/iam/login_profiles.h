@@ -23,6 +23,7 @@
 
 #include "base/result.h"
 #include "iam/service_context.h"
+#include "store/store.h"
 
 namespace irsa::iam {
 
@@ -56,6 +57,7 @@ struct LoginProfileRecord {
   std::string user_name;
   SystemTime created{};
   bool password_reset_required = false;
+  SystemTime password_changed{};  // when the current password was set
 };
 
 // NoSuchEntity (user), EntityAlreadyExists "Login Profile for user <u> already exists.",
@@ -79,8 +81,10 @@ Status DeleteLoginProfile(const ServiceContext& ctx, const std::string& account,
 Status ChangePassword(const ServiceContext& ctx, const std::string& account,
                       const std::string& user_name, const std::string& old_password,
                       const std::string& new_password);
-// Whether `user_name` has a login profile (for the credential report).
-Result<bool> HasLoginProfile(store::StoreTx& tx, const std::string& account,
-                             const std::string& user_key);
+// Inside a transaction: the login profile of the user whose key is `user_key`, if any (for the
+// credential report).
+Result<std::optional<LoginProfileRecord>> FindLoginProfile(store::StoreTx& tx,
+                                                           const std::string& account,
+                                                           const std::string& user_key);
 
 }  // namespace irsa::iam

@@ -50,5 +50,6 @@ void RegisterIamGroupActions(QueryActionTable& iam);
 void RegisterIamInstanceProfileActions(QueryActionTable& iam);
 void RegisterIamLoginProfileActions(QueryActionTable& iam);
 void RegisterIamMfaActions(QueryActionTable& iam);
+void RegisterIamCredentialReportActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

@@ -8,6 +8,7 @@ void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamInstanceProfileActions(iam);
   RegisterIamLoginProfileActions(iam);
   RegisterIamMfaActions(iam);
+  RegisterIamCredentialReportActions(iam);
 }
 
 }  // namespace irsa::protocol

@@ -367,6 +367,58 @@ class VirtualMfaTest(IamTestCase):
         self.assertEqual(got["User"]["UserName"], "dave")
 
 
+class CredentialReportTest(IamTestCase):
+    def test_report_columns_and_states(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.iam.get_credential_report()
+        self.assertError(ctx, "ReportNotPresent", 410)
+        self.iam.create_user(UserName="alice")
+        self.iam.create_access_key(UserName="alice")
+        self.iam.create_login_profile(UserName="alice", Password="Alice-pass-1")
+        serial = self.iam.create_virtual_mfa_device(
+            VirtualMFADeviceName="alice")["VirtualMFADevice"]
+        seed = serial["Base32StringSeed"].decode("ascii")
+        now = step_now()
+        self.iam.enable_mfa_device(UserName="alice", SerialNumber=serial["SerialNumber"],
+                                   AuthenticationCode1=totp(seed, now - 1),
+                                   AuthenticationCode2=totp(seed, now))
+        self.iam.create_user(UserName="bob")
+        self.assertEqual(self.iam.generate_credential_report()["State"], "STARTED")
+        self.assertEqual(self.iam.generate_credential_report()["State"], "COMPLETE")
+        report = self.iam.get_credential_report()
+        self.assertEqual(report["ReportFormat"], "text/csv")
+        lines = report["Content"].decode("utf-8").split("\n")
+        self.assertEqual(lines[0].split(","), [
+            "user", "arn", "user_creation_time", "password_enabled", "password_last_used",
+            "password_last_changed", "password_next_rotation", "mfa_active",
+            "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
+            "access_key_1_last_used_region", "access_key_1_last_used_service",
+            "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+            "access_key_2_last_used_region", "access_key_2_last_used_service", "cert_1_active",
+            "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated"])
+        rows = {line.split(",")[0]: dict(zip(lines[0].split(","), line.split(",")))
+                for line in lines[1:]}
+        self.assertEqual(rows["<root_account>"]["arn"], "arn:aws:iam::%s:root" % ACCOUNT)
+        alice, bob = rows["alice"], rows["bob"]
+        self.assertEqual((alice["password_enabled"], alice["mfa_active"],
+                          alice["access_key_1_active"], alice["access_key_2_active"]),
+                         ("true", "true", "true", "false"))
+        self.assertRegex(alice["access_key_1_last_rotated"],
+                         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
+        self.assertEqual((bob["password_enabled"], bob["mfa_active"], bob["password_last_changed"]),
+                         ("false", "false", "N/A"))
+
+        aws = fx.aws_v1() or fx.aws_v2()
+        if aws:
+            out = subprocess.run([aws, "iam", "get-credential-report", "--output", "json"],
+                                 env=fx.cli_env(self.server), capture_output=True, text=True,
+                                 timeout=60)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            content = json.loads(out.stdout)["Content"]
+            self.assertIn("alice,arn:aws:iam::%s:user/alice" % ACCOUNT,
+                          base64.b64decode(content).decode("utf-8"))
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
