@@ -1,5 +1,8 @@
 #include "authz/authorizer.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "policy/trace.h"
 
 namespace irsa::authz {
@@ -57,8 +60,15 @@ policy::Request Authorizer::BuildRequest(const Caller& caller, std::string_view 
   const bool federated = caller.type == CallerType::kFederatedUser;
   if (caller.type == CallerType::kAssumedRole || caller.session_token_credentials || federated) {
     builder.TokenIssueTime(caller.token_issue_time);
-    // Temporary credentials obtained without MFA (irsa's sessions carry no MFA yet).
-    builder.Set("aws:MultiFactorAuthPresent", "false");
+    // Temporary credentials say whether they were obtained with MFA; long-term keys carry
+    // neither key (as on AWS).
+    if (!caller.mfa_authenticated) builder.Set("aws:MultiFactorAuthPresent", "false");
+  }
+  if (caller.mfa_authenticated) {
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now() -
+                                                                      caller.mfa_authenticated_at);
+    builder.Set("aws:MultiFactorAuthPresent", "true");
+    builder.Set("aws:MultiFactorAuthAge", std::to_string(std::max<int64_t>(0, age.count())));
   }
   if (federated) {
     for (const auto& tag : caller.session_tags) builder.PrincipalTag(tag.key, tag.value);
@@ -116,9 +126,9 @@ std::string CredentialScopeViolation(const Caller& caller, std::string_view acti
            "GetCallerIdentity";
   }
   if (!caller.session_token_credentials) return "";
-  if (action.starts_with("iam:")) {
+  if (action.starts_with("iam:") && !caller.mfa_authenticated) {
     return "IAM API calls are not allowed with GetSessionToken credentials unless MFA info is "
-           "included (irsa does not support MFA yet)";
+           "included (call GetSessionToken with SerialNumber and TokenCode)";
   }
   if (action.starts_with("sts:") && action != "sts:AssumeRole" &&
       action != "sts:GetCallerIdentity") {

@@ -34,8 +34,8 @@ struct Caller {
   std::string access_key_id;  // the key that signed the request, if any
 
   // kRoot/kUser: the request was signed with GetSessionToken credentials (ASIA… plus a session
-  // token) rather than a long-term key. Such credentials call no IAM operation and of STS only
-  // AssumeRole and GetCallerIdentity (Authorizer::CheckCredentialScope).
+  // token) rather than a long-term key. Such credentials call no IAM operation unless made with
+  // MFA, and of STS only AssumeRole and GetCallerIdentity (Authorizer::CheckCredentialScope).
   bool session_token_credentials = false;
 
   // kUser: the IAM user; kFederatedUser: the IAM user that called GetFederationToken (empty
@@ -64,6 +64,11 @@ struct Caller {
   std::string web_identity_audience;
   std::string source_identity;
   bool chained = false;        // obtained by AssumeRole with role-session credentials
+  // The session was authenticated with an MFA code (GetSessionToken / AssumeRole with
+  // SerialNumber + TokenCode) at `mfa_authenticated_at`: the request context carries
+  // aws:MultiFactorAuthPresent=true and aws:MultiFactorAuthAge.
+  bool mfa_authenticated = false;
+  SystemTime mfa_authenticated_at{};
   std::string session_policy;  // inline session policy text, if any
   std::vector<std::string> session_policy_arns;  // managed session policies, if any
 

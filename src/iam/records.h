@@ -65,6 +65,10 @@ inline constexpr const char* kMfaAssignment = "mfa_assignment";          // key 
 inline constexpr const char* kSshPublicKey = "ssh_public_key";           // key = APKA… id
 inline constexpr const char* kSigningCertificate = "signing_cert";       // key = certificate id
 inline constexpr const char* kServiceCredential = "service_credential";  // key = ACCA… id
+// Virtual MFA devices (parent "", key lower(name), ref serial; iam/mfa.h) and the account's
+// password policy (parent "", key "policy"; iam/login_profiles.h).
+inline constexpr const char* kMfaDevice = "mfa_device";
+inline constexpr const char* kPasswordPolicy = "password_policy";
 }  // namespace kind
 
 // The pseudo-account owning AWS-managed policies (arn:aws:iam::aws:policy/...).

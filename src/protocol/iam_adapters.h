@@ -48,5 +48,8 @@ void RegisterIamPrincipalPolicyActions(QueryActionTable& iam);
 void RegisterIamSurfaceActions(QueryActionTable& iam);
 void RegisterIamGroupActions(QueryActionTable& iam);
 void RegisterIamInstanceProfileActions(QueryActionTable& iam);
+void RegisterIamLoginProfileActions(QueryActionTable& iam);
+void RegisterIamMfaActions(QueryActionTable& iam);
+void RegisterIamCredentialReportActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

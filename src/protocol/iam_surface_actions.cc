@@ -6,6 +6,9 @@ namespace irsa::protocol {
 void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamGroupActions(iam);
   RegisterIamInstanceProfileActions(iam);
+  RegisterIamLoginProfileActions(iam);
+  RegisterIamMfaActions(iam);
+  RegisterIamCredentialReportActions(iam);
 }
 
 }  // namespace irsa::protocol

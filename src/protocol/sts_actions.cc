@@ -144,8 +144,13 @@ Result<HttpResponse> AssumeRole(const QueryCall& call) {
   const QueryParams& p = call.params;
   std::optional<std::string_view> external_id = p.Get("ExternalId");
   std::optional<std::string_view> source_identity = p.Get("SourceIdentity");
+  std::optional<std::string_view> serial = p.Get("SerialNumber");
+  std::optional<std::string_view> code = p.Get("TokenCode");
   IRSA_TRY(auto transitive, p.GetList("TransitiveTagKeys"));
   Validator v;
+  v.Length("SerialNumber", serial, 9, 256)
+      .Pattern("SerialNumber", serial, patterns::kNameSlashColonOptional);
+  v.Length("TokenCode", code, 6, 6).Pattern("TokenCode", code, patterns::kDigitsOptional);
   v.Length("ExternalId", external_id, 2, 1224)
       .Pattern("ExternalId", external_id, patterns::kNameColonSlashOptional);
   v.Length("SourceIdentity", source_identity, 2, 64)
@@ -162,6 +167,8 @@ Result<HttpResponse> AssumeRole(const QueryCall& call) {
   request.transitive_tag_keys = std::move(transitive);
   if (external_id) request.external_id = std::string(*external_id);
   if (source_identity) request.source_identity = std::string(*source_identity);
+  if (serial) request.serial_number = std::string(*serial);
+  if (code) request.token_code = std::string(*code);
   IRSA_TRY(sts::IssuedCredentials c,
            call.services.sts->AssumeRole(call.caller, call.Facts(), request));
   XmlWriter w = call.Writer();

@@ -74,6 +74,17 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
     return Denied(event, denial);
   }
 
+  // With SerialNumber + TokenCode the calling user authenticates with MFA now: the trust policy
+  // sees aws:MultiFactorAuthPresent=true and the session carries it.
+  IRSA_TRY(bool mfa, CheckMfa(caller, request.serial_number, request.token_code));
+  authz::Caller mfa_caller;
+  if (mfa) {
+    mfa_caller = caller;
+    mfa_caller.mfa_authenticated = true;
+    mfa_caller.mfa_authenticated_at = iam_.clock.Now();
+  }
+  const authz::Caller& principal = mfa ? mfa_caller : caller;
+
   authz::RequestFacts full = facts;
   full.extra_context.emplace_back("sts:RoleSessionName", request.role_session_name);
   if (request.external_id) full.extra_context.emplace_back("sts:ExternalId", *request.external_id);
@@ -105,7 +116,7 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
   if (request.source_identity) actions.push_back("sts:SetSourceIdentity");
   for (std::string_view action : actions) {
     policy::Request decision_request =
-        authorizer_.BuildRequest(caller, action, (*role)->role.arn, full);
+        authorizer_.BuildRequest(principal, action, (*role)->role.arn, full);
     const policy::DecisionResult decision = policy::Decide(set, decision_request);
     if (!decision.allowed()) {
       policy::DecisionTrace trace;
@@ -138,6 +149,7 @@ Result<IssuedCredentials> StsService::Assume(const authz::Caller& caller,
   record.transitive_tag_keys = request.transitive_tag_keys;
   record.source_identity = request.source_identity.value_or("");
   record.chained = chained;
+  record.mfa = mfa;
   if (chained) {
     // Transitive session tags and the source identity persist across role chaining
     // (CheckChainedRequest refused any attempt to change them).

@@ -13,6 +13,7 @@ constexpr int64_t kJsonFormat = 1;
 constexpr uint8_t kBinaryFormat = 2;
 constexpr int kKindShift = 1;  // flags bits 1-2: SessionKind
 constexpr uint8_t kMaxKind = static_cast<uint8_t>(SessionKind::kFederatedUser);
+constexpr uint8_t kMfaFlag = 1 << 3;  // flags bit 3: authenticated with MFA
 
 struct RecordWriter {
   std::string out;
@@ -96,6 +97,8 @@ authz::Caller SessionRecord::ToCaller() const {
   caller.access_key_id = access_key_id;
   caller.token_issue_time = FromUnixSeconds(issued_at);
   caller.expiration = FromUnixSeconds(expires_at);
+  caller.mfa_authenticated = mfa;
+  if (mfa) caller.mfa_authenticated_at = FromUnixSeconds(issued_at);
   switch (kind) {
     case SessionKind::kUser: {
       caller.type = role_name.empty() ? authz::CallerType::kRoot : authz::CallerType::kUser;
@@ -143,7 +146,7 @@ authz::Caller SessionRecord::ToCaller() const {
 // Format 2 (binary; what this version writes): the byte 0x02, then every field in the order below.
 // A string is a LEB128 length and its bytes; a list is a LEB128 count and its strings; a time is
 // 8 bytes big-endian two's complement; the last byte holds the flags (bit 0: chained; bits 1-2:
-// the SessionKind).
+// the SessionKind; bit 3: MFA).
 std::string SerializeSessionRecord(const SessionRecord& r) {
   RecordWriter w;
   w.out.push_back(static_cast<char>(kBinaryFormat));
@@ -165,8 +168,8 @@ std::string SerializeSessionRecord(const SessionRecord& r) {
                                    &r.audience, &r.pod_name, &r.pod_uid}) {
     w.String(*field);
   }
-  w.out.push_back(
-      static_cast<char>((r.chained ? 1 : 0) | (static_cast<uint8_t>(r.kind) << kKindShift)));
+  w.out.push_back(static_cast<char>(
+      (r.chained ? 1 : 0) | (static_cast<uint8_t>(r.kind) << kKindShift) | (r.mfa ? kMfaFlag : 0)));
   return std::move(w.out);
 }
 
@@ -199,12 +202,13 @@ Result<SessionRecord> ParseBinaryRecord(std::string_view bytes) {
     ok = ok && rd.String(*field);
   }
   uint8_t flags = 0;
-  // Bits 3-7 are unused and must be 0.
-  ok = ok && rd.Byte(flags) && rd.in.empty() && (flags >> (kKindShift + 2)) == 0 &&
-       (flags >> kKindShift) <= kMaxKind;
+  // Bits 4-7 are unused and must be 0.
+  ok = ok && rd.Byte(flags) && rd.in.empty() && (flags >> 4) == 0 &&
+       ((flags >> kKindShift) & 0x3) <= kMaxKind;
   if (!ok) return InvalidRecord();
   r.chained = flags & 1;
-  r.kind = static_cast<SessionKind>(flags >> kKindShift);
+  r.mfa = (flags & kMfaFlag) != 0;
+  r.kind = static_cast<SessionKind>((flags >> kKindShift) & 0x3);
   return r;
 }
 

@@ -44,6 +44,7 @@ struct SessionRecord {
   std::string pod_name;            // kubernetes.io.pod.name from the token, if any
   std::string pod_uid;
   bool chained = false;  // created by AssumeRole from role-session credentials
+  bool mfa = false;      // authenticated with an MFA code at issued_at (SerialNumber + TokenCode)
 
   // The authenticated caller these credentials stand for.
   authz::Caller ToCaller() const;

@@ -70,12 +70,15 @@ struct AssumeRoleRequest {
   std::vector<std::string> transitive_tag_keys;
   std::optional<std::string> external_id;
   std::optional<std::string> source_identity;
+  // MFA: both or neither; checked against the calling IAM user's enabled device.
+  std::optional<std::string> serial_number;
+  std::optional<std::string> token_code;
 };
 
 struct SessionTokenRequest {
   std::string request_id;
   std::optional<int64_t> duration_seconds;
-  // MFA: refused while irsa has no MFA devices.
+  // MFA: both or neither; checked against the calling IAM user's enabled device.
   std::optional<std::string> serial_number;
   std::optional<std::string> token_code;
 };
@@ -116,7 +119,9 @@ class StsService {
                                        const AssumeRoleRequest& request);
   // GetSessionToken: session credentials of the calling IAM user or root, with the caller's
   // permissions. AccessDenied ("Cannot call GetSessionToken with session credentials") for any
-  // session; InvalidParameterValue with SerialNumber or TokenCode (MFA is not supported yet).
+  // session. With SerialNumber + TokenCode the code is checked against the caller's enabled
+  // virtual MFA device (iam::VerifyMfaCode: one step of skew, each code accepted once;
+  // AccessDenied otherwise) and the session carries aws:MultiFactorAuthPresent/Age.
   // Lasts DurationSeconds (default 43200); the root's at most 3600 (default 3600; a longer
   // request gets 3600, as on AWS). Audited.
   Result<IssuedCredentials> GetSessionToken(const authz::Caller& caller,
@@ -186,6 +191,12 @@ class StsService {
   Error Revealing(audit::AuditEvent& event, Error full, std::string_view redacted) const;
   Result<IssuedCredentials> Assume(const authz::Caller& caller, const authz::RequestFacts& facts,
                                    const AssumeRoleRequest& request, audit::AuditEvent& event);
+  // SerialNumber + TokenCode of GetSessionToken/AssumeRole (user_sessions.cc): Ok(false)
+  // without them; Ok(true) when the code verifies for the calling IAM user's device;
+  // AccessDenied for a wrong or reused code, a device not the caller's, or a caller that is not
+  // an IAM user; InvalidParameterValue when only one of the two is given.
+  Result<bool> CheckMfa(const authz::Caller& caller, const std::optional<std::string>& serial,
+                        const std::optional<std::string>& code);
 
   const iam::ServiceContext& iam_;
   oidc::IssuerKeys& issuer_keys_;

@@ -1,6 +1,7 @@
 // The sessions of IAM users and of the account root: GetSessionToken and GetFederationToken.
 #include <algorithm>
 
+#include "iam/mfa.h"
 #include "sts/sts_service.h"
 
 namespace irsa::sts {
@@ -64,16 +65,33 @@ Result<IssuedCredentials> StsService::GetSessionToken(const authz::Caller& calle
   audit::AuditEvent event = Event("GetSessionToken", request.request_id, caller, facts);
   auto issue = [&]() -> Result<IssuedCredentials> {
     IRSA_RETURN_IF_ERROR(CheckLongTermCaller(caller, "GetSessionToken"));
-    if (request.serial_number || request.token_code) {
-      return errors::InvalidParameterValue(
-          "MFA is not supported yet: irsa has no MFA devices, so it cannot verify SerialNumber "
-          "and TokenCode. Call GetSessionToken without them.");
-    }
+    IRSA_TRY(bool mfa, CheckMfa(caller, request.serial_number, request.token_code));
     SessionRecord record = CallerSession(caller, SessionKind::kUser, iam_.clock.NowUnixSeconds(),
                                          request.duration_seconds);
+    record.mfa = mfa;
     return Seal(record);
   };
   return Audited(event, issue());
+}
+
+Result<bool> StsService::CheckMfa(const authz::Caller& caller,
+                                  const std::optional<std::string>& serial,
+                                  const std::optional<std::string>& code) {
+  if (!serial && !code) return false;
+  if (!serial || !code) {
+    return errors::InvalidParameterValue(
+        "SerialNumber and TokenCode must be given together to authenticate with MFA.");
+  }
+  // Only IAM users have MFA devices in irsa (the root's hardware or virtual device is AWS's).
+  const std::string user =
+      caller.type == authz::CallerType::kUser ? caller.user_name : std::string();
+  if (user.empty()) {
+    return errors::AccessDenied(
+        "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA "
+        "serial number is valid and associated with this user.");
+  }
+  IRSA_RETURN_IF_ERROR(iam::VerifyMfaCode(iam_, caller.account, user, *serial, *code));
+  return true;
 }
 
 Result<IssuedCredentials> StsService::GetFederationToken(const authz::Caller& caller,

@@ -226,7 +226,7 @@ class GetSessionTokenTest(SurfaceTestCase):
 
     def test_session_may_not_call_iam_nor_most_of_sts(self):
         admin = client("sts").get_session_token(DurationSeconds=900)["Credentials"]
-        # Even the root's session: IAM needs MFA, which irsa does not support yet.
+        # Even the root's session: IAM needs a session made with MFA.
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             client("iam", creds=admin).get_user(UserName="reader")
         self.assertError(ctx, "AccessDenied", 403, "IAM API calls are not allowed with "
@@ -237,11 +237,12 @@ class GetSessionTokenTest(SurfaceTestCase):
         # What the same root may do with its long-term key.
         self.assertEqual(client("iam").get_user(UserName="reader")["User"]["UserName"], "reader")
 
-    def test_mfa_is_refused_not_pretended(self):
+    def test_mfa_code_of_a_device_the_user_lacks_is_refused(self):
+        # The MFA flows themselves: tests/e2e/test_iam_login_mfa.py.
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             client("sts", key=USERS["reader"]).get_session_token(
                 SerialNumber="arn:aws:iam::%s:mfa/reader" % ACCOUNT, TokenCode="123456")
-        self.assertError(ctx, "InvalidParameterValue", 400, "MFA is not supported")
+        self.assertError(ctx, "AccessDenied", 403, "unable to validate MFA code")
 
     def test_session_key_names_its_account(self):
         creds = client("sts", key=USERS["reader"]).get_session_token()["Credentials"]
@@ -270,7 +271,8 @@ class GetSessionTokenTest(SurfaceTestCase):
                                         "arn:aws:iam::%s:mfa/reader" % ACCOUNT, "--token-code",
                                         "123456"], USERS["reader"])
                     self.assertNotEqual(mfa.returncode, 0)
-                    self.assertIn("(InvalidParameterValue)", mfa.stderr)
+                    self.assertIn("(AccessDenied)", mfa.stderr)
+                    self.assertIn("unable to validate MFA code", mfa.stderr)
 
 
 

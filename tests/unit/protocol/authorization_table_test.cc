@@ -24,6 +24,7 @@
 #include "iam/groups.h"
 #include "iam/inline_policies.h"
 #include "iam/instance_profiles.h"
+#include "iam/mfa.h"
 #include "iam/oidc_providers.h"
 #include "iam/policies.h"
 #include "iam/policy_source.h"
@@ -60,6 +61,8 @@ std::string SampleQuery() {
          "&ExternalId=walk-external&SourceIdentity=walk-source&TransitiveTagKeys.member.1=team"
          "&EncodedMessage=x&PolicyDocument=%7B%7D&AssumeRolePolicyDocument=%7B%7D&Name=walk-fed"
          "&GroupName=walk-group&InstanceProfileName=walk-profile"
+         "&SerialNumber=arn%3Aaws%3Aiam%3A%3A111122223333%3Amfa%2Fwalk-mfa"
+         "&VirtualMFADeviceName=walk-mfa"
          "&AWSServiceName=autoscaling.amazonaws.com"
          "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"
          "AWSServiceRoleForAutoScaling%2Fx";
@@ -131,6 +134,7 @@ class AuthorizationTable : public ::testing::Test {
     ASSERT_TRUE(iam::CreateOpenIDConnectProvider(ctx_, kAccount, provider).ok());
     ASSERT_TRUE(iam::CreateGroup(ctx_, kAccount, "walk-group", "/").ok());
     ASSERT_TRUE(iam::CreateInstanceProfile(ctx_, kAccount, "walk-profile", "/", tags).ok());
+    ASSERT_TRUE(iam::CreateVirtualMfaDevice(ctx_, kAccount, "walk-mfa", "/", tags).ok());
     iam::CreateUserInput walker;
     walker.name = "walker";
     auto created = iam::CreateUser(ctx_, kAccount, walker);

@@ -1,7 +1,9 @@
 // GetSessionToken: an IAM user's (or the root's) own session, with the user's permissions, its
 // duration limits, refused to sessions and with MFA; and what its credentials may not call
 // (Authorizer::CheckCredentialScope).
+#include "crypto/totp.h"
 #include "iam/inline_policies.h"
+#include "iam/mfa.h"
 #include "iam/users.h"
 #include "unit/sts/sts_test_util.h"
 
@@ -96,16 +98,92 @@ TEST_F(GetSessionTokenTest, SessionsMayNotCallIt) {
   }
 }
 
-TEST_F(GetSessionTokenTest, MfaIsRefusedNotPretended) {
+TEST_F(GetSessionTokenTest, MfaCodesAreVerifiedAgainstTheUsersDevice) {
+  auto device = iam::CreateVirtualMfaDevice(ctx_, kAccount, "alice", "/", {});
+  ASSERT_TRUE(device.ok());
+  const std::string seed = *crypto::Base32Decode(device->base32_seed);
+  const std::string serial = device->device.serial;
+  auto code = [&](int64_t offset) {
+    return crypto::TotpAtStep(seed, crypto::TotpStep(clock_.NowUnixSeconds()) + offset);
+  };
   SessionTokenRequest request;
-  request.serial_number = "arn:aws:iam::111122223333:mfa/alice";
-  request.token_code = "123456";
+  request.serial_number = serial;
+  request.token_code = code(0);
+  // Not enabled yet: the device is nobody's.
   auto refused = sts_.GetSessionToken(alice_, {}, request);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code(), "InvalidParameterValue");
-  EXPECT_NE(refused.error().message().find("MFA is not supported yet"), std::string::npos);
-  request.serial_number.reset();
+  EXPECT_EQ(refused.error().code(), "AccessDenied");
+  EXPECT_NE(refused.error().message().find("unable to validate MFA code"), std::string::npos);
+  ASSERT_TRUE(iam::EnableMfaDevice(ctx_, kAccount, "alice", serial, code(-2), code(-1)).ok());
+  request.token_code = "000000" == code(0) ? "111111" : "000000";
+  refused = sts_.GetSessionToken(alice_, {}, request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), "AccessDenied");
+  EXPECT_EQ(refused.error().message(),
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.");
+  request.token_code.reset();
   EXPECT_EQ(sts_.GetSessionToken(alice_, {}, request).error().code(), "InvalidParameterValue");
+
+  request.token_code = code(0);
+  auto issued = sts_.GetSessionToken(alice_, {}, request);
+  ASSERT_TRUE(issued.ok()) << issued.error().message();
+  // The same code again is refused (each code is accepted once).
+  refused = sts_.GetSessionToken(alice_, {}, request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), "AccessDenied");
+
+  const authz::Caller session = SessionCaller(*issued);
+  EXPECT_TRUE(session.mfa_authenticated);
+  // MFA sessions may call IAM, and aws:MultiFactorAuthPresent is true for them.
+  EXPECT_TRUE(authorizer_.CheckCredentialScope(session, "iam:GetUser").ok());
+  EXPECT_TRUE(authorizer_.Authorize(session, "s3:GetObject", "arn:aws:s3:::mfa-only/k").ok());
+  clock_.Advance(std::chrono::seconds(125));
+  policy::Request context = authorizer_.BuildRequest(session, "s3:GetObject", "*", {});
+  ASSERT_NE(context.context.Find("aws:MultiFactorAuthAge"), nullptr);
+  EXPECT_EQ(context.context.Find("aws:MultiFactorAuthAge")->values.front(), "125");
+  EXPECT_EQ(context.context.Find("aws:MultiFactorAuthPresent")->values.front(), "true");
+}
+
+TEST_F(GetSessionTokenTest, TrustPolicyRequiringMfaBitesAssumeRole) {
+  CreateRole("admin", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"AWS":")" +
+                          alice_.arn + R"("},"Action":"sts:AssumeRole",
+      "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]})");
+  ASSERT_TRUE(iam::PutUserPolicy(ctx_, kAccount, "alice", "assume",
+                                 R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+                                     "Action":"sts:AssumeRole","Resource":"*"}]})")
+                  .ok());
+  auto device = iam::CreateVirtualMfaDevice(ctx_, kAccount, "alice", "/", {});
+  ASSERT_TRUE(device.ok());
+  const std::string seed = *crypto::Base32Decode(device->base32_seed);
+  auto code = [&](int64_t offset) {
+    return crypto::TotpAtStep(seed, crypto::TotpStep(clock_.NowUnixSeconds()) + offset);
+  };
+  ASSERT_TRUE(
+      iam::EnableMfaDevice(ctx_, kAccount, "alice", device->device.serial, code(-2), code(-1))
+          .ok());
+  AssumeRoleRequest request = Assume("admin");
+  auto refused = sts_.AssumeRole(alice_, {}, request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), "AccessDenied");
+  // A plain session of alice carries MultiFactorAuthPresent=false: refused too.
+  EXPECT_FALSE(sts_.AssumeRole(SessionCaller(*Get(alice_)), {}, request).ok());
+
+  request.serial_number = device->device.serial;
+  request.token_code = code(0);
+  auto assumed = sts_.AssumeRole(alice_, {}, request);
+  ASSERT_TRUE(assumed.ok()) << assumed.error().message();
+  EXPECT_TRUE(SessionCaller(*assumed).mfa_authenticated);
+
+  // A GetSessionToken session made with MFA satisfies the condition as the caller.
+  SessionTokenRequest with_mfa;
+  with_mfa.serial_number = device->device.serial;
+  with_mfa.token_code = code(1);
+  auto session = sts_.GetSessionToken(alice_, {}, with_mfa);
+  ASSERT_TRUE(session.ok()) << session.error().message();
+  auto chained = sts_.AssumeRole(SessionCaller(*session), {}, Assume("admin"));
+  ASSERT_TRUE(chained.ok()) << chained.error().message();
+  EXPECT_FALSE(SessionCaller(*chained).mfa_authenticated);  // not passed on without a code
 }
 
 TEST_F(GetSessionTokenTest, CredentialsCallNoIamAndOfStsOnlyAssumeRoleAndGetCallerIdentity) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/clock.h"
+
 namespace irsa::sts {
 namespace {
 
@@ -121,12 +123,27 @@ TEST(SessionRecordTest, RejectsUnknownFormatsAndImpossibleLengths) {
   EXPECT_FALSE(ParseSessionRecord(std::string("\x02\xff\xff\xff\xff\x0f", 6)).ok());
   // A length with more than ten continuation bytes.
   EXPECT_FALSE(ParseSessionRecord(std::string("\x02") + std::string(12, '\x80')).ok());
-  // Flags other than "chained" and a known session kind.
+  // Flags other than "chained", "MFA" and a known session kind.
   std::string bytes = SerializeSessionRecord(FullRecord());
-  for (char flags : {'\x06', '\x07', '\x08', '\x80'}) {
+  for (char flags : {'\x06', '\x07', '\x0e', '\x10', '\x80'}) {
     bytes.back() = flags;
     EXPECT_FALSE(ParseSessionRecord(bytes).ok()) << static_cast<int>(flags);
   }
+}
+
+TEST(SessionRecordTest, MfaFlagRoundTripsIntoTheCaller) {
+  SessionRecord record = FullRecord();
+  record.kind = SessionKind::kUser;
+  record.chained = false;
+  EXPECT_FALSE(ParseSessionRecord(SerializeSessionRecord(record))->mfa);
+  record.mfa = true;
+  auto parsed = ParseSessionRecord(SerializeSessionRecord(record));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_TRUE(parsed->mfa);
+  EXPECT_EQ(parsed->kind, SessionKind::kUser);
+  authz::Caller caller = parsed->ToCaller();
+  EXPECT_TRUE(caller.mfa_authenticated);
+  EXPECT_EQ(caller.mfa_authenticated_at, FromUnixSeconds(record.issued_at));
 }
 
 SessionRecord UserRecord(const std::string& name) {
