@@ -48,5 +48,7 @@ void RegisterIamPrincipalPolicyActions(QueryActionTable& iam);
 void RegisterIamSurfaceActions(QueryActionTable& iam);
 void RegisterIamGroupActions(QueryActionTable& iam);
 void RegisterIamInstanceProfileActions(QueryActionTable& iam);
+void RegisterIamKeyActions(QueryActionTable& iam);
+void RegisterIamServerCertificateActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

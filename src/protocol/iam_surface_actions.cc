@@ -6,6 +6,8 @@ namespace irsa::protocol {
 void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamGroupActions(iam);
   RegisterIamInstanceProfileActions(iam);
+  RegisterIamKeyActions(iam);
+  RegisterIamServerCertificateActions(iam);
 }
 
 }  // namespace irsa::protocol
