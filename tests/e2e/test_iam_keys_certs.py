@@ -160,6 +160,22 @@ class AccessKeyTest(KeysCertsTestCase):
         self.assertError(ctx, "NoSuchEntity", 404,
                          "The Access Key with id AKIAAAAAAAAAAAAAAAAA cannot be found.")
 
+    def test_last_used_is_authorized_on_the_keys_owner(self):
+        self.iam.create_user(UserName="self")
+        self.iam.create_user(UserName="other")
+        other_key = self.iam.create_access_key(UserName="other")["AccessKey"]["AccessKeyId"]
+        self.iam.put_user_policy(UserName="self", PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "iam:GetAccessKeyLastUsed",
+                "Resource": "arn:aws:iam::%s:user/self" % ACCOUNT}]}))
+        key = self.iam.create_access_key(UserName="self")["AccessKey"]
+        mine = client(self.server, "iam", key["AccessKeyId"], key["SecretAccessKey"])
+        got = mine.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])
+        self.assertEqual(got["AccessKeyLastUsed"]["ServiceName"], "iam")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            mine.get_access_key_last_used(AccessKeyId=other_key)
+        self.assertIn("user/other", self.assertError(ctx, "AccessDenied", 403))
+
     def test_last_used_survives_a_restart(self):
         self.iam.create_user(UserName="bob")
         key = self.iam.create_access_key(UserName="bob")["AccessKey"]
@@ -295,6 +311,17 @@ class SshPublicKeyTest(KeysCertsTestCase):
             self.iam.update_ssh_public_key(UserName="bob", SSHPublicKeyId="APKAAAAAAAAAAAAAAAAAA",
                                            Status="Inactive")
         self.assertError(c, "NoSuchEntity", 404)
+        key_id = self.iam.list_ssh_public_keys(UserName="bob")["SSHPublicKeys"][0]["SSHPublicKeyId"]
+        with self.assertRaises(self.iam.exceptions.InvalidInputException) as c:
+            self.iam.update_ssh_public_key(UserName="bob", SSHPublicKeyId=key_id,
+                                           Status="Expired")
+        self.assertError(c, "InvalidInput", 400)
+        with self.assertRaises(botocore.exceptions.ClientError) as c:
+            self.iam.update_ssh_public_key(UserName="bob", SSHPublicKeyId=key_id, Status="Off")
+        self.assertIn("[Active, Inactive, Expired]", self.assertError(c, "ValidationError", 400))
+        with self.assertRaises(botocore.exceptions.ClientError) as c:
+            self.iam.get_ssh_public_key(UserName="bob", SSHPublicKeyId=key_id, Encoding="DER")
+        self.assertIn("[SSH, PEM]", self.assertError(c, "ValidationError", 400))
 
     def test_upload_with_the_cli(self):
         self.m.rsa_key("cli")
@@ -445,6 +472,12 @@ class ServerCertificateTest(KeysCertsTestCase):
         with self.assertRaises(self.iam.exceptions.MalformedCertificateException):
             self.iam.upload_server_certificate(ServerCertificateName="x", CertificateBody=body,
                                                PrivateKey=key, CertificateChain="not a chain")
+        with self.assertRaises(botocore.exceptions.ClientError) as c:
+            self.iam.upload_server_certificate(ServerCertificateName="x", CertificateBody=body,
+                                               PrivateKey=key + "\u0100")
+        message = self.assertError(c, "ValidationError", 400)
+        self.assertIn("*** Sensitive Data Redacted ***", message)
+        self.assertNotIn(key.splitlines()[1], message)
         with self.assertRaises(self.iam.exceptions.MalformedCertificateException) as c:
             self.iam.upload_server_certificate(ServerCertificateName="x",
                                                CertificateBody=m.expired("srv"), PrivateKey=key)
@@ -515,6 +548,9 @@ class ServiceSpecificCredentialTest(KeysCertsTestCase):
             self.iam.create_service_specific_credential(UserName="git",
                                                         ServiceName="ec2.amazonaws.com")
         self.assertError(c, "NotSupportedService", 404)
+        with self.assertRaises(self.iam.exceptions.InvalidInputException):
+            self.iam.create_service_specific_credential(
+                UserName="git", ServiceName="cassandra.amazonaws.com", CredentialAgeDays=30)
         raw = RawCapture(self.iam)
         listed = self.iam.list_service_specific_credentials(
             UserName="git")["ServiceSpecificCredentials"]
