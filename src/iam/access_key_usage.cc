@@ -151,6 +151,14 @@ Result<size_t> AccessKeyUsage::Flush() {
   return written;
 }
 
+void AccessKeyUsage::Forget() {
+  std::lock_guard<std::mutex> flush_lock(flush_mu_);
+  for (Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    shard.entries.clear();
+  }
+}
+
 Result<AccessKeyLastUse> GetAccessKeyLastUsed(const ServiceContext& ctx, const std::string& account,
                                               const std::string& key_id) {
   std::optional<AccessKeyRecord> found;

@@ -64,6 +64,8 @@ class AccessKeyUsage {
   Result<size_t> FlushIfDue();
   // Flushes now. On a store failure the uses stay pending for the next flush.
   Result<size_t> Flush();
+  // Drops every unflushed use (the store was reset: the keys they belong to are gone).
+  void Forget();
 
  private:
   struct Entry {

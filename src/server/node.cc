@@ -295,6 +295,7 @@ void Node::set_issuer_base(std::string base) {
 }
 
 Status Node::Reset() {
+  key_usage_->Forget();
   IRSA_RETURN_IF_ERROR(store_->Reset());
   IRSA_RETURN_IF_ERROR(Bootstrap());
   IRSA_TRY(auto ring, sts::LoadOrCreateSessionKeyRing(*store_, random_));

@@ -153,6 +153,18 @@ TEST_F(KeysCertsTest, FlushDoesNotRecreateADeletedKeyAndKeepsTheSecret) {
                "The Access Key with id " + kept.id + " cannot be found.");
 }
 
+TEST_F(KeysCertsTest, ForgetDropsUnflushedUses) {
+  AccessKeyRecord key = NewUserKey("f");
+  usage_.Record(key.id, "iam", "us-east-1");
+  EXPECT_TRUE(usage_.Unflushed(key.id));
+  usage_.Forget();
+  EXPECT_FALSE(usage_.Unflushed(key.id));
+  EXPECT_EQ(usage_.pending(), 0u);
+  auto flushed = usage_.Flush();
+  ASSERT_OK(flushed);
+  EXPECT_EQ(*flushed, 0u);
+}
+
 TEST_F(KeysCertsTest, DestructionFlushesWhatIsPending) {
   AccessKeyRecord key = NewUserKey("d");
   {
