@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import time
 
+import boto3
 import botocore
 
 import irsa_fixture as fx
@@ -133,9 +134,7 @@ class AccessKeyTest(KeysCertsTestCase):
         self.assertEqual(never["UserName"], "alice")
         self.assertEqual(never["AccessKeyLastUsed"], {"ServiceName": "N/A", "Region": "N/A"})
         before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        sts = client(self.server, "sts", key["AccessKeyId"], key["SecretAccessKey"])
-        sts.meta.config.region_name  # noqa: B018 (the client signs for us-east-1)
-        eu = __import__("boto3").client(
+        eu = boto3.client(
             "sts", endpoint_url=self.server.http, region_name="eu-west-1",
             aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
         self.assertEqual(eu.get_caller_identity()["Arn"],
@@ -179,7 +178,8 @@ class AccessKeyTest(KeysCertsTestCase):
     def test_last_used_survives_a_restart(self):
         self.iam.create_user(UserName="bob")
         key = self.iam.create_access_key(UserName="bob")["AccessKey"]
-        client(self.server, "sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
+        bob = client(self.server, "sts", key["AccessKeyId"], key["SecretAccessKey"])
+        bob.get_caller_identity()
         # Stopping the node flushes the in-memory record to the store.
         self.server.stop(remove=False)
         self.server.start()
@@ -187,6 +187,35 @@ class AccessKeyTest(KeysCertsTestCase):
             AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
         self.assertEqual(last["ServiceName"], "sts")
         self.assertIn("LastUsedDate", last)
+
+    def test_uses_are_written_by_the_periodic_flush_not_per_request(self):
+        self.iam.create_user(UserName="dan")
+        key = self.iam.create_access_key(UserName="dan")["AccessKey"]
+        dan = client(self.server, "sts", key["AccessKeyId"], key["SecretAccessKey"])
+        dan.get_caller_identity()
+        # Killed before the (60 s) flush: the use was only in memory, never a store write.
+        self.server.kill9()
+        self.server.start()
+        last = client(self.server).get_access_key_last_used(
+            AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
+        self.assertEqual(last, {"ServiceName": "N/A", "Region": "N/A"})
+        # With a 1 s flush interval the use reaches the store before the node is killed.
+        self.server.stop(remove=False)
+        fast = fx.IrsaServer(tls=False, data_dir=self.server.data_dir,
+                             store=self.server.store,
+                             extra_args=["--key-last-used-flush-seconds", "1"]).start()
+        try:
+            client(fast, "sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
+            time.sleep(3.5)
+            fast.kill9()
+            fast.start()
+            last = client(fast).get_access_key_last_used(
+                AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
+            self.assertEqual(last["ServiceName"], "sts")
+            self.assertIn("LastUsedDate", last)
+        finally:
+            fast.stop(remove=False)
+            self.server.start()
 
     def test_inactive_key_authenticates_nothing(self):
         self.iam.create_user(UserName="carol")
@@ -302,16 +331,19 @@ class SshPublicKeyTest(KeysCertsTestCase):
                                            SSHPublicKeyBody=m.public_pem("valid"))
         for i in range(5):
             m.rsa_key("q%d" % i)
-            self.iam.upload_ssh_public_key(UserName="bob", SSHPublicKeyBody=m.public_pem("q%d" % i))
+            self.iam.upload_ssh_public_key(UserName="bob",
+                                           SSHPublicKeyBody=m.public_pem("q%d" % i))
         m.rsa_key("q5")
         with self.assertRaises(self.iam.exceptions.LimitExceededException) as c:
             self.iam.upload_ssh_public_key(UserName="bob", SSHPublicKeyBody=m.public_pem("q5"))
-        self.assertError(c, "LimitExceeded", 409, "Cannot exceed quota for SSHPublicKeysPerUser: 5")
+        self.assertError(c, "LimitExceeded", 409,
+                         "Cannot exceed quota for SSHPublicKeysPerUser: 5")
         with self.assertRaises(botocore.exceptions.ClientError) as c:
             self.iam.update_ssh_public_key(UserName="bob", SSHPublicKeyId="APKAAAAAAAAAAAAAAAAAA",
                                            Status="Inactive")
         self.assertError(c, "NoSuchEntity", 404)
-        key_id = self.iam.list_ssh_public_keys(UserName="bob")["SSHPublicKeys"][0]["SSHPublicKeyId"]
+        key_id = self.iam.list_ssh_public_keys(
+            UserName="bob")["SSHPublicKeys"][0]["SSHPublicKeyId"]
         with self.assertRaises(self.iam.exceptions.InvalidInputException) as c:
             self.iam.update_ssh_public_key(UserName="bob", SSHPublicKeyId=key_id,
                                            Status="Expired")
