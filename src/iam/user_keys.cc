@@ -1,5 +1,7 @@
 #include "iam/user_keys.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "base/encoding.h"
@@ -9,6 +11,7 @@
 #include "crypto/x509.h"
 #include "iam/iam_errors.h"
 #include "iam/lookup.h"
+#include "iam/validation.h"
 #include "store/json_fields.h"
 
 namespace irsa::iam {
@@ -397,13 +400,32 @@ Result<ListPage<ServiceCredentialRecord>> ListServiceCredentials(
       query.parent = user.row.id.key;
     }
     if (!service_name.empty()) query.ref = service_name;
-    IRSA_TRY(ListPage<store::Row> rows, ListRowPage(tx, query, marker, max_items));
-    for (const store::Row& row : rows.items) {
+    if (query.parent) {
+      IRSA_TRY(ListPage<store::Row> rows, ListRowPage(tx, query, marker, max_items));
+      for (const store::Row& row : rows.items) {
+        IRSA_TRY(ServiceCredentialRecord cred, CredentialFromRow(row));
+        out.items.push_back(std::move(cred));
+      }
+      out.truncated = rows.truncated;
+      out.marker = rows.marker;
+      return OkStatus();
+    }
+    // Every user's: the store orders rows by (user, id), so page by the (unique) id here.
+    IRSA_TRY(int limit, EffectiveMaxItems(max_items));
+    IRSA_TRY(std::string after, DecodeMarker(marker));
+    IRSA_TRY(std::vector<store::Row> rows, ListAllRows(tx, query));
+    std::sort(rows.begin(), rows.end(),
+              [](const store::Row& a, const store::Row& b) { return a.id.key < b.id.key; });
+    for (const store::Row& row : rows) {
+      if (!after.empty() && row.id.key <= after) continue;
+      if (out.items.size() == static_cast<size_t>(limit)) {
+        out.truncated = true;
+        out.marker = EncodeMarker(out.items.back().id);
+        break;
+      }
       IRSA_TRY(ServiceCredentialRecord cred, CredentialFromRow(row));
       out.items.push_back(std::move(cred));
     }
-    out.truncated = rows.truncated;
-    out.marker = rows.marker;
     return OkStatus();
   }));
   return out;

@@ -591,6 +591,21 @@ class ServiceSpecificCredentialTest(KeysCertsTestCase):
         only = self.iam.list_service_specific_credentials(
             UserName="git", ServiceName="cassandra.amazonaws.com")["ServiceSpecificCredentials"]
         self.assertEqual([c["ServiceName"] for c in only], ["cassandra.amazonaws.com"])
+        self.iam.create_user(UserName="db")
+        self.iam.create_service_specific_credential(UserName="db",
+                                                    ServiceName="cassandra.amazonaws.com")
+        everyone = self.iam.list_service_specific_credentials(
+            AllUsers=True)["ServiceSpecificCredentials"]
+        self.assertEqual(sorted(c["UserName"] for c in everyone), ["db", "git", "git", "git"])
+        page = self.iam.list_service_specific_credentials(AllUsers=True, MaxItems=3)
+        self.assertTrue(page["IsTruncated"])
+        rest = self.iam.list_service_specific_credentials(AllUsers=True, Marker=page["Marker"])
+        self.assertEqual(len(page["ServiceSpecificCredentials"]) +
+                         len(rest["ServiceSpecificCredentials"]), 4)
+        self.iam.delete_service_specific_credential(
+            UserName="db",
+            ServiceSpecificCredentialId=self.iam.list_service_specific_credentials(
+                UserName="db")["ServiceSpecificCredentials"][0]["ServiceSpecificCredentialId"])
         reset = self.iam.reset_service_specific_credential(
             UserName="git", ServiceSpecificCredentialId=cred_id)["ServiceSpecificCredential"]
         self.assertNotEqual(reset["ServicePassword"], created["ServicePassword"])

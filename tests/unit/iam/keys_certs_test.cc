@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 
 #include "base/encoding.h"
 #include "crypto/keys.h"
@@ -337,6 +338,19 @@ TEST_F(KeysCertsTest, ServiceCredentialsQuotaPerService) {
   auto all = ListServiceCredentials(ctx(), kAccount, "", "", "", 0);
   ASSERT_OK(all);
   EXPECT_EQ(all->items.size(), 3u);
+  // Every user's, paged one at a time: each credential exactly once.
+  NewUserKey("db");
+  ASSERT_OK(CreateServiceCredential(ctx(), kAccount, "db", "cassandra.amazonaws.com"));
+  std::set<std::string> seen;
+  std::string marker;
+  for (int page = 0; page < 10; ++page) {
+    auto one = ListServiceCredentials(ctx(), kAccount, "", "", marker, 1);
+    ASSERT_OK(one);
+    for (const auto& cred : one->items) EXPECT_TRUE(seen.insert(cred.id).second) << cred.id;
+    if (!one->truncated) break;
+    marker = one->marker;
+  }
+  EXPECT_EQ(seen.size(), 4u);
   ASSERT_OK(DeleteServiceCredential(ctx(), kAccount, "git", first->id));
   EXPECT_ERROR_CODE(DeleteServiceCredential(ctx(), kAccount, "git", first->id), "NoSuchEntity");
 }
