@@ -1,13 +1,13 @@
 """Issue 14: keys and certificates — GetAccessKeyLastUsed, inactive access keys, SSH public keys,
 signing certificates, server certificates and service-specific credentials, with boto3 and the
-AWS CLI. Key material is generated with ssh-keygen and the openssl CLI (an expired certificate
-with the cryptography package)."""
+AWS CLI. Key material is generated with the openssl CLI and ssh-keygen (when present)."""
 import base64
 import datetime
 import hashlib
 import json
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 import time
@@ -54,9 +54,8 @@ class Material:
         """The OpenSSH form of key `name` (ssh-keygen when present, else built by hand)."""
         if self.have_ssh_keygen:
             return run("ssh-keygen", "-i", "-m", "PKCS8", "-f", self.path(name + ".pub.pem"))
-        der = run_bytes("openssl", "pkey", "-pubin", "-in", self.path(name + ".pub.pem"),
-                        "-outform", "DER")
-        return "ssh-rsa " + base64.b64encode(ssh_blob_from_spki(der)).decode() + "\n"
+        blob = ssh_blob_from_pem(self.path(name + ".pub.pem"))
+        return "ssh-rsa " + base64.b64encode(blob).decode() + "\n"
 
     def self_signed(self, name, cn, days=365):
         run("openssl", "req", "-x509", "-new", "-key", self.path(name + ".key"),
@@ -73,30 +72,42 @@ class Material:
         return self.read(name + ".crt")
 
     def expired(self, name):
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.x509.oid import NameOID
-        key = serialization.load_pem_private_key(self.read(name + ".key").encode(), None)
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "expired")])
-        now = datetime.datetime.now(datetime.timezone.utc)
-        cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
-                .public_key(key.public_key()).serial_number(9)
-                .not_valid_before(now - datetime.timedelta(days=30))
-                .not_valid_after(now - datetime.timedelta(days=1))
-                .sign(key, hashes.SHA256()))
-        return cert.public_bytes(serialization.Encoding.PEM).decode()
+        """A self-signed certificate for key `name` that expired in 2020 (`openssl ca` takes
+        explicit dates)."""
+        ca_dir = self.path(name + "-ca")
+        os.makedirs(ca_dir, exist_ok=True)
+        open(os.path.join(ca_dir, "index.txt"), "w").close()
+        with open(os.path.join(ca_dir, "serial"), "w") as f:
+            f.write("01\n")
+        config = os.path.join(ca_dir, "ca.cnf")
+        with open(config, "w") as f:
+            f.write("[ca]\ndefault_ca = d\n[d]\ndatabase = %s/index.txt\n"
+                    "new_certs_dir = %s\nserial = %s/serial\ndefault_md = sha256\n"
+                    "policy = p\n[p]\ncommonName = supplied\n" % (ca_dir, ca_dir, ca_dir))
+        run("openssl", "req", "-new", "-key", self.path(name + ".key"), "-subj", "/CN=expired",
+            "-out", self.path(name + "-old.csr"))
+        run("openssl", "ca", "-config", config, "-selfsign", "-batch", "-notext",
+            "-keyfile", self.path(name + ".key"), "-in", self.path(name + "-old.csr"),
+            "-startdate", "20200101000000Z", "-enddate", "20200201000000Z",
+            "-out", self.path(name + "-old.crt"))
+        return self.read(name + "-old.crt")
 
 
-def run_bytes(*args):
-    return subprocess.run(list(args), capture_output=True, check=True, timeout=60).stdout
+def ssh_blob_from_pem(pem_path):
+    """The ssh-rsa wire blob of an RSA public key PEM, from the openssl CLI's modulus and
+    exponent (for machines without ssh-keygen)."""
+    modulus = run("openssl", "rsa", "-pubin", "-in", pem_path, "-noout", "-modulus")
+    n = int(modulus.strip().split("=", 1)[1], 16)
+    text = run("openssl", "rsa", "-pubin", "-in", pem_path, "-noout", "-text")
+    e = int(text.split("Exponent:")[1].split()[0])
 
+    def mpint(value):
+        raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+        return b"\x00" + raw if raw[0] & 0x80 else raw
 
-def ssh_blob_from_spki(der):
-    from cryptography.hazmat.primitives import serialization
-    key = serialization.load_der_public_key(der)
-    line = key.public_bytes(serialization.Encoding.OpenSSH,
-                            serialization.PublicFormat.OpenSSH).decode()
-    return base64.b64decode(line.split()[1])
+    def string(raw):
+        return struct.pack(">I", len(raw)) + raw
+    return string(b"ssh-rsa") + string(mpint(e)) + string(mpint(n))
 
 
 def md5_fingerprint(openssh_line):
