@@ -16,6 +16,8 @@ packages=(
   clang clang-format libgtest-dev libgmock-dev libbenchmark-dev
   # tests: real clients and servers
   python3 awscli postgresql openssl curl wrk sqlite3
+  # tests/e2e/test_iam_keys_certs.py compares SSH key fingerprints with ssh-keygen's
+  openssh-client
   # `irsa --version` reads the commit at configure time; the completion test runs zsh
   git zsh
   # tests/e2e/test_readme_blocks.py runs the documents in a private network namespace

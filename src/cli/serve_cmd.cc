@@ -75,6 +75,12 @@ void AddServeCommand(CLI::App& app) {
                    "Rotate cluster signing keys older than this (0: only on command)")
       ->envname("IRSA_KEY_ROTATION_SECONDS");
   serve
+      ->add_option("--key-last-used-flush-seconds", options->node.key_last_used_flush_seconds,
+                   "Write access keys' last use (GetAccessKeyLastUsed) to the store this often")
+      ->envname("IRSA_KEY_LAST_USED_FLUSH_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  serve
       ->add_option("--oidc-ca-bundle", options->node.oidc_ca_bundle,
                    "Extra CA certificates (PEM) trusted for remote OIDC issuers")
       ->envname("IRSA_OIDC_CA_BUNDLE");

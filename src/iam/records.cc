@@ -68,10 +68,16 @@ Result<UserRecord> UserFromBody(const std::string& body) {
 }
 
 std::string ToBody(const AccessKeyRecord& r) {
-  return Serialize({{"id", r.id},
-                    {"user", r.user_name},
-                    {"status", r.status == AccessKeyStatus::kActive ? "Active" : "Inactive"},
-                    {"created", TimeToJson(r.created)}});
+  json::object o{{"id", r.id},
+                 {"user", r.user_name},
+                 {"status", r.status == AccessKeyStatus::kActive ? "Active" : "Inactive"},
+                 {"created", TimeToJson(r.created)}};
+  if (r.last_used) {
+    o["last_used"] = TimeToJson(*r.last_used);
+    o["last_used_service"] = r.last_used_service;
+    o["last_used_region"] = r.last_used_region;
+  }
+  return Serialize(o);
 }
 
 Result<AccessKeyRecord> AccessKeyFromBody(const std::string& body) {
@@ -82,6 +88,11 @@ Result<AccessKeyRecord> AccessKeyFromBody(const std::string& body) {
   r.status = store::JsonString(o, "status") == "Inactive" ? AccessKeyStatus::kInactive
                                                           : AccessKeyStatus::kActive;
   r.created = TimeFromJson(o.if_contains("created"));
+  if (o.contains("last_used")) {
+    r.last_used = TimeFromJson(o.if_contains("last_used"));
+    r.last_used_service = store::JsonString(o, "last_used_service");
+    r.last_used_region = store::JsonString(o, "last_used_region");
+  }
   return r;
 }
 

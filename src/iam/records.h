@@ -112,6 +112,11 @@ struct AccessKeyRecord {
   SystemTime created{};
   // Stored in the row's sealed `secret` column, never in the body.
   std::string secret;
+  // The last use as flushed to the store by iam::AccessKeyUsage (iam/access_key_usage.h; the
+  // serving node may know a later one): GetAccessKeyLastUsed merges both.
+  std::optional<SystemTime> last_used;
+  std::string last_used_service;
+  std::string last_used_region;
 };
 
 struct RoleRecord {

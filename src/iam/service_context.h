@@ -13,6 +13,8 @@
 
 namespace irsa::iam {
 
+class AccessKeyUsage;
+
 // Configurable service quotas, AWS defaults.
 struct Quotas {
   int64_t access_keys_per_user = 2;
@@ -64,6 +66,8 @@ struct ServiceContext {
   const Clock& clock;
   Random& random;
   Quotas quotas;
+  // This node's record of access-key use (GetAccessKeyLastUsed); null when nothing records it.
+  AccessKeyUsage* key_usage = nullptr;
 };
 
 // One page of a list operation: Marker/IsTruncated/MaxItems as IAM paginates.

@@ -45,6 +45,7 @@ Result<AuthResult> Authenticator::Authenticate(const HttpRequest& request,
   IRSA_TRY(iam::ResolvedKey key, keys_.Resolve(parsed->access_key_id));
   IRSA_RETURN_IF_ERROR(
       VerifySigV4(*parsed, key.secret, request, clock_, SigningKeyCache::Default(), options));
+  if (usage_ != nullptr) usage_->Record(parsed->access_key_id, parsed->service, parsed->region);
   result.caller = std::move(key.caller);
   if (details != nullptr) *details = {*parsed, key.secret};
   return result;

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/http_types.h"
 #include "base/result.h"
+#include "iam/access_key_usage.h"
 #include "iam/credentials.h"
 #include "protocol/sigv4.h"
 #include "sts/session_token.h"
@@ -34,9 +35,11 @@ struct SignatureDetails {
 class Authenticator {
  public:
   // All references must outlive the Authenticator.
+  // `usage`, when given, records every request a long-term key authenticates
+  // (GetAccessKeyLastUsed); it is an in-memory update, never a store write.
   Authenticator(iam::AccessKeyResolver& keys, const sts::SessionTokenCodec& sessions,
-                const Clock& clock)
-      : keys_(keys), sessions_(sessions), clock_(clock) {}
+                const Clock& clock, iam::AccessKeyUsage* usage = nullptr)
+      : keys_(keys), sessions_(sessions), clock_(clock), usage_(usage) {}
 
   // Unsigned requests succeed with an anonymous caller (the router decides whether the action
   // accepts them). Signed requests must verify: InvalidClientTokenId, SignatureDoesNotMatch,
@@ -52,6 +55,7 @@ class Authenticator {
   iam::AccessKeyResolver& keys_;
   const sts::SessionTokenCodec& sessions_;
   const Clock& clock_;
+  iam::AccessKeyUsage* usage_;
 };
 
 }  // namespace irsa::protocol

@@ -51,5 +51,7 @@ void RegisterIamInstanceProfileActions(QueryActionTable& iam);
 void RegisterIamLoginProfileActions(QueryActionTable& iam);
 void RegisterIamMfaActions(QueryActionTable& iam);
 void RegisterIamCredentialReportActions(QueryActionTable& iam);
+void RegisterIamKeyActions(QueryActionTable& iam);
+void RegisterIamServerCertificateActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

@@ -9,6 +9,8 @@ void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamLoginProfileActions(iam);
   RegisterIamMfaActions(iam);
   RegisterIamCredentialReportActions(iam);
+  RegisterIamKeyActions(iam);
+  RegisterIamServerCertificateActions(iam);
 }
 
 }  // namespace irsa::protocol

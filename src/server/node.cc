@@ -1,5 +1,7 @@
 #include "server/node.h"
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -103,6 +105,11 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
     IRSA_RETURN_IF_ERROR(iam::ApplyQuotaSetting(quotas, setting));
   }
   app->iam_ctx_.reset(new iam::ServiceContext{*app->store_, app->clock_, app->random_, quotas});
+  iam::AccessKeyUsage::Options usage_options;
+  usage_options.flush_interval = std::chrono::seconds(std::max(1, o.key_last_used_flush_seconds));
+  usage_options.background = true;
+  app->key_usage_ = std::make_unique<iam::AccessKeyUsage>(*app->store_, app->clock_, usage_options);
+  app->iam_ctx_->key_usage = app->key_usage_.get();
   IRSA_RETURN_IF_ERROR(app->Bootstrap());
   IRSA_TRY(auto ring, sts::LoadOrCreateSessionKeyRing(*app->store_, app->random_));
   app->sessions_ = std::make_unique<sts::SessionTokenCodec>(std::move(ring));
@@ -117,8 +124,8 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
                                      app->clock_));
   app->authorizer_ = std::make_unique<authz::Authorizer>(*app->policy_source_, app->clock_,
                                                          app->explainer_.get(), app->audit_.get());
-  app->authn_ =
-      std::make_unique<protocol::Authenticator>(*app->key_resolver_, *app->sessions_, app->clock_);
+  app->authn_ = std::make_unique<protocol::Authenticator>(*app->key_resolver_, *app->sessions_,
+                                                          app->clock_, app->key_usage_.get());
   oidc::ClusterOptions cluster_options;
   cluster_options.issuer_base = o.issuer_base;
   cluster_options.region = o.region;
@@ -288,6 +295,7 @@ void Node::set_issuer_base(std::string base) {
 }
 
 Status Node::Reset() {
+  key_usage_->Forget();
   IRSA_RETURN_IF_ERROR(store_->Reset());
   IRSA_RETURN_IF_ERROR(Bootstrap());
   IRSA_TRY(auto ring, sts::LoadOrCreateSessionKeyRing(*store_, random_));

@@ -72,6 +72,8 @@ struct NodeOptions {
   std::string s3_dir;                   // "" = <data_dir>/s3: the local object backend
   size_t s3_max_body_bytes = 64 << 20;  // object bytes per S3 request or response body
   size_t max_body_bytes = 0;            // body limit of the other routes; 0: the server's
+  // How often this node writes access keys' last use to the store (iam/access_key_usage.h).
+  int key_last_used_flush_seconds = 60;
 };
 
 // The listeners `irsa serve` bound, as the node needs them to describe itself.
@@ -122,6 +124,8 @@ class Node {
   std::unique_ptr<store::SecretSealer> sealer_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<iam::ServiceContext> iam_ctx_;
+  // Destroyed (and flushed) before the store, after everything that records into it.
+  std::unique_ptr<iam::AccessKeyUsage> key_usage_;
   std::unique_ptr<iam::AccessKeyResolver> key_resolver_;
   std::unique_ptr<iam::IamPolicySource> policy_source_;
   std::unique_ptr<authz::MessageSealer> message_sealer_;

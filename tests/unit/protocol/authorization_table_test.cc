@@ -16,6 +16,8 @@
 #include "base/encoding.h"
 #include "base/random.h"
 #include "base/strings.h"
+#include "crypto/keys.h"
+#include "crypto/x509.h"
 #include "eks/access_entries.h"
 #include "eks/access_policies.h"
 #include "eks/clusters_api.h"
@@ -29,6 +31,7 @@
 #include "iam/policies.h"
 #include "iam/policy_source.h"
 #include "iam/roles.h"
+#include "iam/server_certificates.h"
 #include "iam/simulation.h"
 #include "iam/users.h"
 #include "protocol/authorization_doc.h"
@@ -63,6 +66,7 @@ std::string SampleQuery() {
          "&GroupName=walk-group&InstanceProfileName=walk-profile"
          "&SerialNumber=arn%3Aaws%3Aiam%3A%3A111122223333%3Amfa%2Fwalk-mfa"
          "&VirtualMFADeviceName=walk-mfa"
+         "&ServerCertificateName=walk-cert"
          "&AWSServiceName=autoscaling.amazonaws.com"
          "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"
          "AWSServiceRoleForAutoScaling%2Fx";
@@ -135,6 +139,20 @@ class AuthorizationTable : public ::testing::Test {
     ASSERT_TRUE(iam::CreateGroup(ctx_, kAccount, "walk-group", "/").ok());
     ASSERT_TRUE(iam::CreateInstanceProfile(ctx_, kAccount, "walk-profile", "/", tags).ok());
     ASSERT_TRUE(iam::CreateVirtualMfaDevice(ctx_, kAccount, "walk-mfa", "/", tags).ok());
+    {
+      auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcP256);
+      ASSERT_TRUE(key.ok());
+      crypto::CaOptions options;
+      options.not_before = clock_.Now() - std::chrono::hours(1);
+      auto cert = crypto::CreateCaCertificate(*key, options, random_);
+      ASSERT_TRUE(cert.ok());
+      iam::UploadServerCertificateInput input;
+      input.name = "walk-cert";
+      input.body = cert->ToPem();
+      input.private_key = key->ToPkcs8Pem();
+      input.tags = tags;
+      ASSERT_TRUE(iam::UploadServerCertificate(ctx_, kAccount, input).ok());
+    }
     iam::CreateUserInput walker;
     walker.name = "walker";
     auto created = iam::CreateUser(ctx_, kAccount, walker);
