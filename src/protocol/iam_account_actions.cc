@@ -2,10 +2,14 @@
 // GetAccountAuthorizationDetails, SetSecurityTokenServicePreferences, and what policies say
 // about services and context keys (ListPoliciesGrantingServiceAccess,
 // GetContextKeysForCustomPolicy, GetContextKeysForPrincipalPolicy).
+#include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
+#include "iam/access_advisor.h"
 #include "iam/account_settings.h"
 #include "iam/authorization_details.h"
 #include "iam/service_access.h"
@@ -350,6 +354,142 @@ Result<HttpResponse> ListPoliciesGrantingServiceAccess(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
+// ---- Service last accessed (iam/access_advisor.h) ----
+
+Result<iam::AccessAdvisor*> Advisor(const QueryCall& call) {
+  iam::AccessAdvisor* advisor = call.services.iam->access_advisor;
+  if (!advisor) return errors::ServiceFailure("service-last-accessed reports are not kept here");
+  return advisor;
+}
+
+Result<HttpResponse> GenerateServiceLastAccessedDetails(const QueryCall& call) {
+  IRSA_TRY(std::string_view arn, call.params.Require("Arn"));
+  std::optional<std::string_view> granularity = call.params.Get("Granularity");
+  Validator v;
+  v.Length("Arn", arn, 20, 2048);
+  if (granularity && *granularity != "SERVICE_LEVEL" && *granularity != "ACTION_LEVEL") {
+    v.Add("Granularity", *granularity,
+          "Member must satisfy enum value set: [SERVICE_LEVEL, ACTION_LEVEL]");
+  }
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(iam::AccessAdvisor * advisor, Advisor(call));
+  IRSA_TRY(std::string job_id,
+           advisor->Generate(*call.services.iam, call.account(), std::string(arn),
+                             granularity && *granularity == "ACTION_LEVEL"));
+  XmlWriter w = call.Writer();
+  w.Element("JobId", job_id);
+  return w.Finish(call.http.request_id);
+}
+
+Result<std::shared_ptr<const iam::AccessReport>> ReadJob(const QueryCall& call, Validator& v) {
+  IRSA_TRY(std::string_view job_id, call.params.Require("JobId"));
+  v.Length("JobId", job_id, 36, 36);
+  IRSA_RETURN_IF_ERROR(v.ToStatus());
+  IRSA_TRY(iam::AccessAdvisor * advisor, Advisor(call));
+  return advisor->Get(call.account(), std::string(job_id));
+}
+
+// The index of the first item after `marker` among `count` items named by `key(i)`.
+template <typename Key>
+Result<size_t> StartAfter(const std::string& marker, size_t count, Key key) {
+  if (marker.empty()) return size_t{0};
+  IRSA_TRY(std::string after, iam::DecodeMarker(marker));
+  size_t i = 0;
+  while (i < count && key(i) <= after) ++i;
+  return i;
+}
+
+Result<HttpResponse> GetServiceLastAccessedDetails(const QueryCall& call) {
+  Validator v;
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_TRY(auto report, ReadJob(call, v));
+  const auto& services = report->services;
+  IRSA_TRY(size_t start, StartAfter(paging.marker, services.size(),
+                                    [&](size_t i) { return services[i].service_namespace; }));
+  const size_t end = std::min(services.size(), start + static_cast<size_t>(paging.max_items));
+  XmlWriter w = call.Writer();
+  w.Element("JobStatus", "COMPLETED")
+      .Element("JobType", report->action_level ? "ACTION_LEVEL" : "SERVICE_LEVEL")
+      .Timestamp("JobCreationDate", report->created);
+  if (start == end) {
+    w.Empty("ServicesLastAccessed");
+  } else {
+    w.Open("ServicesLastAccessed");
+    for (size_t i = start; i < end; ++i) {
+      const iam::ServiceReport& s = services[i];
+      w.Member().Element("ServiceName", s.service_name);
+      if (s.last_authenticated) w.Timestamp("LastAuthenticated", *s.last_authenticated);
+      w.Element("ServiceNamespace", s.service_namespace);
+      if (s.last_authenticated) {
+        w.Element("LastAuthenticatedEntity", s.last_entity);
+        if (!s.last_region.empty()) w.Element("LastAuthenticatedRegion", s.last_region);
+      }
+      w.Element("TotalAuthenticatedEntities", s.total_entities);
+      if (report->action_level) {
+        if (s.actions.empty()) {
+          w.Empty("TrackedActionsLastAccessed");
+        } else {
+          w.Open("TrackedActionsLastAccessed");
+          for (const iam::TrackedAction& a : s.actions) {
+            w.Member()
+                .Element("ActionName", a.name)
+                .Element("LastAccessedEntity", a.entity)
+                .Timestamp("LastAccessedTime", a.at);
+            if (!a.region.empty()) w.Element("LastAccessedRegion", a.region);
+            w.Close();
+          }
+          w.Close();
+        }
+      }
+      w.Close();
+    }
+    w.Close();
+  }
+  w.Timestamp("JobCompletionDate", report->completed);
+  const bool truncated = end < services.size();
+  WritePaging(w, truncated,
+              truncated ? iam::EncodeMarker(services[end - 1].service_namespace) : "");
+  return w.Finish(call.http.request_id);
+}
+
+Result<HttpResponse> GetServiceLastAccessedDetailsWithEntities(const QueryCall& call) {
+  IRSA_TRY(std::string_view service, call.params.Require("ServiceNamespace"));
+  Validator v;
+  v.Length("ServiceNamespace", service, 1, 64)
+      .Pattern("ServiceNamespace", service, patterns::kWordDashOptional);
+  IRSA_TRY(Paging paging, ReadPaging(call.params));
+  IRSA_TRY(auto report, ReadJob(call, v));
+  const auto& entities = report->entities;
+  auto last = report->entity_last.find(AsciiLower(service));
+  IRSA_TRY(size_t start,
+           StartAfter(paging.marker, entities.size(), [&](size_t i) { return entities[i].arn; }));
+  const size_t end = std::min(entities.size(), start + static_cast<size_t>(paging.max_items));
+  XmlWriter w = call.Writer();
+  w.Element("JobStatus", "COMPLETED")
+      .Timestamp("JobCreationDate", report->created)
+      .Timestamp("JobCompletionDate", report->completed);
+  if (start == end) {
+    w.Empty("EntityDetailsList");
+  } else {
+    w.Open("EntityDetailsList");
+    for (size_t i = start; i < end; ++i) {
+      const iam::ReportEntity& e = entities[i];
+      w.Member().Open("EntityInfo");
+      w.Element("Arn", e.arn).Element("Name", e.name).Element("Type", e.type).Element("Id", e.id);
+      if (!e.path.empty()) w.Element("Path", e.path);
+      w.Close();
+      if (last != report->entity_last.end() && last->second[i]) {
+        w.Timestamp("LastAuthenticated", *last->second[i]);
+      }
+      w.Close();
+    }
+    w.Close();
+  }
+  const bool truncated = end < entities.size();
+  WritePaging(w, truncated, truncated ? iam::EncodeMarker(entities[end - 1].arn) : "");
+  return w.Finish(call.http.request_id);
+}
+
 // The user, role or group an operation names by ARN in `param` (not validated here: the
 // handler validates; the router authorizes on exactly the ARN given).
 template <const char* kParam>
@@ -377,6 +517,12 @@ void RegisterIamAccountActions(QueryActionTable& iam) {
           ResourceSpec{"user, role or group", EntityArn<kPolicySourceArn>});
   Declare(iam, "iam", "ListPoliciesGrantingServiceAccess", ListPoliciesGrantingServiceAccess,
           ResourceSpec{"user, role or group", EntityArn<kArn>});
+  Declare(iam, "iam", "GenerateServiceLastAccessedDetails", GenerateServiceLastAccessedDetails,
+          ResourceSpec{"user, role, group or policy", EntityArn<kArn>});
+  Declare(iam, "iam", "GetServiceLastAccessedDetails", GetServiceLastAccessedDetails,
+          AnyResource());
+  Declare(iam, "iam", "GetServiceLastAccessedDetailsWithEntities",
+          GetServiceLastAccessedDetailsWithEntities, AnyResource());
 }
 
 }  // namespace irsa::protocol

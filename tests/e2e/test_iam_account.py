@@ -8,6 +8,7 @@ import subprocess
 
 import boto3
 import botocore
+import botocore.config
 
 import irsa_fixture as fx
 from iam_helpers import ACCOUNT, IamTestCase, client, policy_doc
@@ -400,6 +401,123 @@ class PolicyInsightTest(IamTestCase):
             with self.assertRaises(botocore.exceptions.ClientError) as ctx:
                 call()
             self.assertError(ctx, "AccessDenied", 403)
+
+class ServiceLastAccessedTest(IamTestCase):
+    """Reports computed from the node's record of authorized calls (iam/access_advisor.h)."""
+
+    def test_reports_of_a_user_a_group_and_a_policy(self):
+        iam = self.iam
+        iam.create_user(UserName="alice")
+        iam.create_user(UserName="bob")
+        iam.create_group(GroupName="team")
+        for user in ("alice", "bob"):
+            iam.add_user_to_group(GroupName="team", UserName=user)
+        policy = iam.create_policy(PolicyName="team-access", PolicyDocument=policy_doc(
+            ["iam:ListRoles", "iam:GetUser", "s3:ListAllMyBuckets", "kms:Decrypt"]))["Policy"]
+        iam.attach_group_policy(GroupName="team", PolicyArn=policy["Arn"])
+        alice = self.user_client("alice")
+        alice.list_roles()
+        alice.get_user(UserName="alice")
+        key = iam.create_access_key(UserName="alice")["AccessKey"]
+        s3 = boto3.client("s3", endpoint_url=self.server.http, region_name="eu-west-1",
+                          aws_access_key_id=key["AccessKeyId"],
+                          aws_secret_access_key=key["SecretAccessKey"],
+                          config=botocore.config.Config(signature_version="s3v4"))
+        s3.list_buckets()
+        with self.assertRaises(botocore.exceptions.ClientError):
+            alice.list_users()  # denied: not a use
+
+        alice_arn = "arn:aws:iam::%s:user/alice" % ACCOUNT
+        job = iam.generate_service_last_accessed_details(Arn=alice_arn)["JobId"]
+        self.assertEqual(len(job), 36)
+        got = iam.get_service_last_accessed_details(JobId=job)
+        self.assertEqual(got["JobStatus"], "COMPLETED")
+        self.assertEqual(got["JobType"], "SERVICE_LEVEL")
+        self.assertIn("JobCompletionDate", got)
+        services = {s["ServiceNamespace"]: s for s in got["ServicesLastAccessed"]}
+        self.assertEqual(sorted(services), ["iam", "kms", "s3"])
+        self.assertEqual(services["iam"]["ServiceName"], "AWS Identity and Access Management")
+        self.assertEqual(services["iam"]["LastAuthenticatedEntity"], alice_arn)
+        self.assertEqual(services["iam"]["TotalAuthenticatedEntities"], 1)
+        self.assertIn("LastAuthenticated", services["iam"])
+        self.assertEqual(services["s3"]["LastAuthenticatedRegion"], "eu-west-1")
+        self.assertNotIn("LastAuthenticated", services["kms"])
+        self.assertEqual(services["kms"]["TotalAuthenticatedEntities"], 0)
+        self.assertNotIn("TrackedActionsLastAccessed", services["iam"])
+        page = iam.get_service_last_accessed_details(JobId=job, MaxItems=2)
+        self.assertTrue(page["IsTruncated"])
+        rest = iam.get_service_last_accessed_details(JobId=job, Marker=page["Marker"])
+        self.assertEqual([s["ServiceNamespace"] for s in
+                          page["ServicesLastAccessed"] + rest["ServicesLastAccessed"]],
+                         ["iam", "kms", "s3"])
+
+        actions = iam.get_service_last_accessed_details(
+            JobId=iam.generate_service_last_accessed_details(
+                Arn=alice_arn, Granularity="ACTION_LEVEL")["JobId"])
+        self.assertEqual(actions["JobType"], "ACTION_LEVEL")
+        iam_actions = [s for s in actions["ServicesLastAccessed"]
+                       if s["ServiceNamespace"] == "iam"][0]["TrackedActionsLastAccessed"]
+        self.assertEqual([a["ActionName"] for a in iam_actions], ["GetUser", "ListRoles"])
+
+        # The group: its members; only alice used IAM.
+        group_job = iam.generate_service_last_accessed_details(
+            Arn="arn:aws:iam::%s:group/team" % ACCOUNT)["JobId"]
+        grouped = {s["ServiceNamespace"]: s for s in iam.get_service_last_accessed_details(
+            JobId=group_job)["ServicesLastAccessed"]}
+        self.assertEqual(grouped["iam"]["TotalAuthenticatedEntities"], 1)
+        entities = iam.get_service_last_accessed_details_with_entities(
+            JobId=group_job, ServiceNamespace="iam")
+        self.assertEqual(entities["JobStatus"], "COMPLETED")
+        by_name = {e["EntityInfo"]["Name"]: e for e in entities["EntityDetailsList"]}
+        self.assertEqual(sorted(by_name), ["alice", "bob"])
+        self.assertEqual(by_name["alice"]["EntityInfo"]["Type"], "USER")
+        self.assertEqual(by_name["alice"]["EntityInfo"]["Arn"], alice_arn)
+        self.assertIn("LastAuthenticated", by_name["alice"])
+        self.assertNotIn("LastAuthenticated", by_name["bob"])
+        first = iam.get_service_last_accessed_details_with_entities(
+            JobId=group_job, ServiceNamespace="iam", MaxItems=1)
+        self.assertTrue(first["IsTruncated"])
+        second = iam.get_service_last_accessed_details_with_entities(
+            JobId=group_job, ServiceNamespace="iam", Marker=first["Marker"])
+        self.assertEqual([e["EntityInfo"]["Name"] for e in
+                          first["EntityDetailsList"] + second["EntityDetailsList"]],
+                         ["alice", "bob"])
+        # The policy: attached to the group, one GROUP entity.
+        policy_job = iam.generate_service_last_accessed_details(Arn=policy["Arn"])["JobId"]
+        attached = iam.get_service_last_accessed_details_with_entities(
+            JobId=policy_job, ServiceNamespace="s3")["EntityDetailsList"]
+        self.assertEqual([(e["EntityInfo"]["Name"], e["EntityInfo"]["Type"]) for e in attached],
+                         [("team", "GROUP")])
+        self.assertIn("LastAuthenticated", attached[0])
+
+    def test_refusals(self):
+        iam = self.iam
+        with self.assertRaises(iam.exceptions.NoSuchEntityException) as ctx:
+            iam.generate_service_last_accessed_details(
+                Arn="arn:aws:iam::%s:user/nobody" % ACCOUNT)
+        self.assertError(ctx, "NoSuchEntity", 404)
+        with self.assertRaises(iam.exceptions.InvalidInputException) as ctx:
+            iam.generate_service_last_accessed_details(Arn="not-an-arn-but-long-enough")
+        self.assertError(ctx, "InvalidInput", 400)
+        missing = "00000000-0000-4000-8000-000000000000"
+        with self.assertRaises(iam.exceptions.NoSuchEntityException) as ctx:
+            iam.get_service_last_accessed_details(JobId=missing)
+        self.assertError(ctx, "NoSuchEntity", 404,
+                         "No such job with the specified job id %s." % missing)
+        loose = client(self.server, validate=False)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            loose.get_service_last_accessed_details(JobId="short")
+        self.assertError(ctx, "ValidationError", 400)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            loose.generate_service_last_accessed_details(
+                Arn="arn:aws:iam::%s:user/x" % ACCOUNT, Granularity="EVERYTHING")
+        self.assertError(ctx, "ValidationError", 400)
+        iam.create_user(UserName="frank")
+        frank = self.user_client("frank")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            frank.generate_service_last_accessed_details(
+                Arn="arn:aws:iam::%s:user/frank" % ACCOUNT)
+        self.assertError(ctx, "AccessDenied", 403)
 
 
 if __name__ == "__main__":
