@@ -205,7 +205,10 @@ Status Authorizer::Authorize(const Caller& caller, const AccessRequest& access,
     set.session_policies_required = caller.type == CallerType::kFederatedUser;
   }
   policy::DecisionResult decision = policy::Decide(set, request);
-  if (decision.allowed()) return OkStatus();
+  if (decision.allowed()) {
+    if (recorder_) recorder_->Record(caller, access.action, facts.requested_region, clock_.Now());
+    return OkStatus();
+  }
   // Denied: evaluate again with a trace (cost only on the failure path) for the explanation.
   policy::DecisionTrace trace;
   policy::Decide(set, request, &trace);

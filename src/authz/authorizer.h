@@ -23,6 +23,7 @@
 
 #include "audit/audit_log.h"
 #include "authz/access.h"
+#include "authz/access_recorder.h"
 #include "authz/caller.h"
 #include "authz/denials.h"
 #include "base/clock.h"
@@ -67,9 +68,11 @@ struct RequestFacts {
 class Authorizer {
  public:
   // `explainer` and `audit` may be null (full explanations, no audit); both must outlive this.
+  // `recorder`, if given, is told of every allowed decision of an IAM user or role
+  // (service-last-accessed reports); it must outlive this.
   Authorizer(PolicySource& source, const Clock& clock, const DenialExplainer* explainer = nullptr,
-             audit::AuditLog* audit = nullptr)
-      : source_(source), clock_(clock), explainer_(explainer), audit_(audit) {}
+             audit::AuditLog* audit = nullptr, AccessRecorder* recorder = nullptr)
+      : source_(source), clock_(clock), explainer_(explainer), audit_(audit), recorder_(recorder) {}
 
   // Ok if allowed; AccessDenied (403) with the explanation otherwise; other errors if the
   // caller's policies cannot be loaded.
@@ -112,6 +115,7 @@ class Authorizer {
   const Clock& clock_;
   const DenialExplainer* explainer_;
   audit::AuditLog* audit_;
+  AccessRecorder* recorder_;
 };
 
 }  // namespace irsa::authz

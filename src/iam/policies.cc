@@ -414,3 +414,30 @@ Result<std::string> GetPolicyDocument(const ServiceContext& ctx, const std::stri
 }
 
 }  // namespace irsa::iam
+
+namespace irsa::iam {
+
+Result<PolicyInfo> PolicyInfoInTx(store::StoreTx& tx, const std::string& account,
+                                  const std::string& policy_account, PolicyRecord policy) {
+  return MakeInfo(tx, account, policy_account, std::move(policy));
+}
+
+Result<std::vector<PolicyVersionInfo>> PolicyVersionsInTx(store::StoreTx& tx,
+                                                          const std::string& policy_account,
+                                                          const std::string& policy_key,
+                                                          const std::string& default_version) {
+  LoadedPolicy policy;
+  policy.account = policy_account;
+  policy.row.id = {policy_account, kind::kPolicy, "", policy_key};
+  IRSA_TRY(std::vector<PolicyVersionRecord> versions, AllVersions(tx, policy));
+  std::vector<PolicyVersionInfo> out;
+  for (PolicyVersionRecord& version : versions) {
+    PolicyVersionInfo info;
+    info.is_default = version.version_id == default_version;
+    info.version = std::move(version);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+}  // namespace irsa::iam

@@ -105,3 +105,18 @@ Result<std::string> GetPolicyDocument(const ServiceContext& ctx, const std::stri
                                       const std::string& policy_arn);
 
 }  // namespace irsa::iam
+
+namespace irsa::iam {
+
+// Inside a caller's transaction (GetAccountAuthorizationDetails): the PolicyInfo of `policy`,
+// owned by `policy_account` (the account or kAwsManagedAccount), with `account`'s counts.
+Result<PolicyInfo> PolicyInfoInTx(store::StoreTx& tx, const std::string& account,
+                                  const std::string& policy_account, PolicyRecord policy);
+// Inside a caller's transaction: every version of the policy (row key `policy_key` of
+// `policy_account`), newest first, the default one marked.
+Result<std::vector<PolicyVersionInfo>> PolicyVersionsInTx(store::StoreTx& tx,
+                                                          const std::string& policy_account,
+                                                          const std::string& policy_key,
+                                                          const std::string& default_version);
+
+}  // namespace irsa::iam

@@ -102,6 +102,22 @@ Result<PrincipalPolicies> GatherUserPolicies(const ServiceContext& ctx, const st
   return out;
 }
 
+Result<PrincipalPolicies> GatherGroupPolicies(const ServiceContext& ctx, const std::string& account,
+                                              const std::string& group_name) {
+  PrincipalPolicies out;
+  IRSA_RETURN_IF_ERROR(ctx.store.Read([&](store::StoreTx& tx) -> Status {
+    out = PrincipalPolicies{};
+    IRSA_TRY(LoadedGroup group, LoadGroup(tx, account, group_name));
+    out.name = group.record.name;
+    out.arn = group.record.arn;
+    out.unique_id = group.record.id;
+    out.path = group.record.path;
+    return GatherIdentity(tx, account, group.row.id.key, kind::kGroupPolicy, kind::kGroupAttachment,
+                          out, group.record.name);
+  }));
+  return out;
+}
+
 Result<PrincipalPolicies> GatherPrincipalPolicies(const ServiceContext& ctx,
                                                   const std::string& account,
                                                   const std::string& principal_arn) {

@@ -56,6 +56,11 @@ Result<PrincipalPolicies> GatherRolePolicies(const ServiceContext& ctx, const st
                                              const std::string& role_name);
 Result<PrincipalPolicies> GatherUserPolicies(const ServiceContext& ctx, const std::string& account,
                                              const std::string& user_name);
+// A group's own inline (type kGroupInline, `group` set) and attached policies, in `identity`;
+// `name`, `arn`, `unique_id`, `path` describe the group. NoSuchEntity "The group with name <n>
+// cannot be found."
+Result<PrincipalPolicies> GatherGroupPolicies(const ServiceContext& ctx, const std::string& account,
+                                              const std::string& group_name);
 // By ARN: arn:aws:iam::<account>:role/… or :user/… of `account`. NoSuchEntity
 // "Could not find user or role with ARN <arn>." otherwise; InvalidInput for a non-ARN.
 Result<PrincipalPolicies> GatherPrincipalPolicies(const ServiceContext& ctx,

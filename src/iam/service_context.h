@@ -61,6 +61,8 @@ Status SetQuota(Quotas& quotas, std::string_view name, int64_t value);
 // "Name=Value" (as given to `irsa serve --quota`), parsed and applied with SetQuota.
 Status ApplyQuotaSetting(Quotas& quotas, std::string_view setting);
 
+class AccessAdvisor;  // iam/access_advisor.h
+
 struct ServiceContext {
   store::Store& store;
   const Clock& clock;
@@ -68,6 +70,8 @@ struct ServiceContext {
   Quotas quotas;
   // This node's record of access-key use (GetAccessKeyLastUsed); null when nothing records it.
   AccessKeyUsage* key_usage = nullptr;
+  // Service-last-accessed reports; null where the node keeps none (then those operations fail).
+  AccessAdvisor* access_advisor = nullptr;
 };
 
 // One page of a list operation: Marker/IsTruncated/MaxItems as IAM paginates.

@@ -53,5 +53,6 @@ void RegisterIamMfaActions(QueryActionTable& iam);
 void RegisterIamCredentialReportActions(QueryActionTable& iam);
 void RegisterIamKeyActions(QueryActionTable& iam);
 void RegisterIamServerCertificateActions(QueryActionTable& iam);
+void RegisterIamAccountActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/arn.h"
+#include "iam/account_settings.h"
 #include "iam/attachments.h"
 #include "iam/policies.h"
 #include "iam/records.h"
@@ -264,8 +265,10 @@ Result<HttpResponse> GetAccountSummary(const QueryCall& call) {
     IRSA_TRY(providers, tx.Count({.account = account, .kind = iam::kind::kOidcProvider}));
     return OkStatus();
   }));
+  IRSA_TRY(std::string token_version, iam::GetGlobalEndpointTokenVersion(ctx, account));
   const iam::Quotas& q = ctx.quotas;
   std::vector<std::pair<std::string, std::string>> summary = {
+      {"GlobalEndpointTokenVersion", token_version == "v2Token" ? "2" : "1"},
       {"Users", std::to_string(users)},
       {"UsersQuota", std::to_string(q.users_per_account)},
       {"Groups", "0"},

@@ -11,6 +11,7 @@ void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamCredentialReportActions(iam);
   RegisterIamKeyActions(iam);
   RegisterIamServerCertificateActions(iam);
+  RegisterIamAccountActions(iam);
 }
 
 }  // namespace irsa::protocol

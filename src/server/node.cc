@@ -104,7 +104,10 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   for (const std::string& setting : o.quotas) {
     IRSA_RETURN_IF_ERROR(iam::ApplyQuotaSetting(quotas, setting));
   }
+  app->access_recorder_ = std::make_unique<authz::AccessRecorder>();
+  app->access_advisor_ = std::make_unique<iam::AccessAdvisor>(*app->access_recorder_);
   app->iam_ctx_.reset(new iam::ServiceContext{*app->store_, app->clock_, app->random_, quotas});
+  app->iam_ctx_->access_advisor = app->access_advisor_.get();
   iam::AccessKeyUsage::Options usage_options;
   usage_options.flush_interval = std::chrono::seconds(std::max(1, o.key_last_used_flush_seconds));
   usage_options.background = true;
@@ -122,8 +125,9 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   IRSA_TRY(app->audit_,
            audit::FileAuditLog::Open(o.audit_log.empty() ? o.data_dir + "/audit.log" : o.audit_log,
                                      app->clock_));
-  app->authorizer_ = std::make_unique<authz::Authorizer>(*app->policy_source_, app->clock_,
-                                                         app->explainer_.get(), app->audit_.get());
+  app->authorizer_ =
+      std::make_unique<authz::Authorizer>(*app->policy_source_, app->clock_, app->explainer_.get(),
+                                          app->audit_.get(), app->access_recorder_.get());
   app->authn_ = std::make_unique<protocol::Authenticator>(*app->key_resolver_, *app->sessions_,
                                                           app->clock_, app->key_usage_.get());
   oidc::ClusterOptions cluster_options;
@@ -297,6 +301,8 @@ void Node::set_issuer_base(std::string base) {
 Status Node::Reset() {
   key_usage_->Forget();
   IRSA_RETURN_IF_ERROR(store_->Reset());
+  access_recorder_->Clear();
+  access_advisor_->Clear();
   IRSA_RETURN_IF_ERROR(Bootstrap());
   IRSA_TRY(auto ring, sts::LoadOrCreateSessionKeyRing(*store_, random_));
   sessions_->SetRing(std::move(ring));

@@ -20,6 +20,7 @@
 #include "crypto/key_ring.h"
 #include "eks/access_entries.h"
 #include "eks/clusters_api.h"
+#include "iam/access_advisor.h"
 #include "iam/credentials.h"
 #include "iam/policy_source.h"
 #include "iam/service_context.h"
@@ -123,6 +124,10 @@ class Node {
   std::optional<crypto::MasterKey> master_key_;
   std::unique_ptr<store::SecretSealer> sealer_;
   std::unique_ptr<store::Store> store_;
+  // The node's record of authorized calls and the service-last-accessed reports made from it
+  // (before iam_ctx_ and authorizer_, which point to them).
+  std::unique_ptr<authz::AccessRecorder> access_recorder_;
+  std::unique_ptr<iam::AccessAdvisor> access_advisor_;
   std::unique_ptr<iam::ServiceContext> iam_ctx_;
   // Destroyed (and flushed) before the store, after everything that records into it.
   std::unique_ptr<iam::AccessKeyUsage> key_usage_;

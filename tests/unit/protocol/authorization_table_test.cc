@@ -69,7 +69,8 @@ std::string SampleQuery() {
          "&ServerCertificateName=walk-cert"
          "&AWSServiceName=autoscaling.amazonaws.com"
          "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"
-         "AWSServiceRoleForAutoScaling%2Fx";
+         "AWSServiceRoleForAutoScaling%2Fx"
+         "&Arn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fwalk-role";
 }
 
 // The value each condition key must carry for the sample request: the parameter it comes from,
