@@ -28,6 +28,7 @@
 #include "iam/policies.h"
 #include "iam/policy_source.h"
 #include "iam/roles.h"
+#include "iam/saml_providers.h"
 #include "iam/simulation.h"
 #include "iam/users.h"
 #include "protocol/authorization_doc.h"
@@ -35,6 +36,7 @@
 #include "protocol/iam_adapters.h"
 #include "protocol/query_api.h"
 #include "protocol/s3_access.h"
+#include "saml_idp/test_idp.h"
 #include "unit/iam/memory_store.h"
 
 namespace irsa::protocol {
@@ -61,6 +63,7 @@ std::string SampleQuery() {
          "&EncodedMessage=x&PolicyDocument=%7B%7D&AssumeRolePolicyDocument=%7B%7D&Name=walk-fed"
          "&GroupName=walk-group&InstanceProfileName=walk-profile"
          "&AWSServiceName=autoscaling.amazonaws.com"
+         "&SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Asaml-provider%2Fwalk-saml"
          "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"
          "AWSServiceRoleForAutoScaling%2Fx";
 }
@@ -131,6 +134,12 @@ class AuthorizationTable : public ::testing::Test {
     ASSERT_TRUE(iam::CreateOpenIDConnectProvider(ctx_, kAccount, provider).ok());
     ASSERT_TRUE(iam::CreateGroup(ctx_, kAccount, "walk-group", "/").ok());
     ASSERT_TRUE(iam::CreateInstanceProfile(ctx_, kAccount, "walk-profile", "/", tags).ok());
+    iam::CreateSamlProviderInput saml;
+    saml.name = "walk-saml";
+    saml.metadata_document = saml_test::MetadataXml("https://walk.example/saml",
+                                                    saml_test::GenerateIdpKey("walk").cert_b64);
+    saml.tags = tags;
+    ASSERT_TRUE(iam::CreateSAMLProvider(ctx_, kAccount, saml).ok());
     iam::CreateUserInput walker;
     walker.name = "walker";
     auto created = iam::CreateUser(ctx_, kAccount, walker);
