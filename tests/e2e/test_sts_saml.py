@@ -174,6 +174,16 @@ class SamlTest(unittest.TestCase):
                 Name="Enc", SAMLMetadataDocument=metadata(ENTITY, IDP),
                 AssertionEncryptionMode="Required")
         self.assertError(ctx, "InvalidInput", 400, "not supported")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.iam.create_saml_provider(
+                Name="Key", SAMLMetadataDocument=metadata(ENTITY, IDP), AddPrivateKey="x" * 100)
+        self.assertError(ctx, "InvalidInput", 400, "private keys are not supported")
+        raw = client("iam")
+        raw.meta.events.register("before-parameter-build.iam.*",
+                                 lambda params, **_: params.update(Name="bad name!"))
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            raw.create_saml_provider(Name="x", SAMLMetadataDocument=metadata(ENTITY, IDP))
+        self.assertError(ctx, "ValidationError", 400, "Member must satisfy regular expression")
         self.iam.update_saml_provider(SAMLProviderArn=arn,
                                       SAMLMetadataDocument=metadata(ENTITY, OTHER))
         with open(os.path.join(OTHER, "cert.b64")) as f:
@@ -187,6 +197,22 @@ class SamlTest(unittest.TestCase):
         with self.assertRaises(self.iam.exceptions.NoSuchEntityException):
             self.iam.get_saml_provider(SAMLProviderArn=arn)
         self.assertEqual(self.iam.list_saml_providers()["SAMLProviderList"], [])
+
+    def test_providers_per_account_quota(self):
+        server = fx.IrsaServer(tls=False, extra_args=["--quota", "SAMLProvidersPerAccount=1"])
+        server.start()
+        try:
+            iam = boto3.client("iam", endpoint_url=server.http, region_name="us-east-1",
+                               aws_access_key_id=fx.ADMIN_KEY_ID,
+                               aws_secret_access_key=fx.ADMIN_SECRET,
+                               config=Config(retries={"max_attempts": 1}))
+            iam.create_saml_provider(Name="One", SAMLMetadataDocument=metadata(ENTITY, IDP))
+            with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+                iam.create_saml_provider(Name="Two", SAMLMetadataDocument=metadata(ENTITY, IDP))
+            self.assertError(ctx, "LimitExceeded", 409,
+                             "Cannot exceed quota for SAMLProvidersPerAccount: 1")
+        finally:
+            server.stop()
 
     def test_assume_with_saml_and_use_the_credentials(self):
         provider = self.make_provider()
