@@ -9,6 +9,8 @@ build_packages=(
   cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libpq-dev libcli11-dev libjemalloc-dev libxml2-dev
+  # SAML signatures (src/saml/): XML-DSig with libxmlsec1's OpenSSL engine
+  libxmlsec1-dev
 )
 packages=(
   "${build_packages[@]}"

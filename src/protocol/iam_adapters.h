@@ -54,5 +54,6 @@ void RegisterIamCredentialReportActions(QueryActionTable& iam);
 void RegisterIamKeyActions(QueryActionTable& iam);
 void RegisterIamServerCertificateActions(QueryActionTable& iam);
 void RegisterIamAccountActions(QueryActionTable& iam);
+void RegisterIamSamlActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

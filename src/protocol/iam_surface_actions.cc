@@ -12,6 +12,7 @@ void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamKeyActions(iam);
   RegisterIamServerCertificateActions(iam);
   RegisterIamAccountActions(iam);
+  RegisterIamSamlActions(iam);
 }
 
 }  // namespace irsa::protocol

@@ -85,6 +85,8 @@ void RegisterIamPolicyActions(QueryActionTable& iam);
 void RegisterIamOidcActions(QueryActionTable& iam);
 void RegisterIamSimulationActions(QueryActionTable& iam);  // from RegisterIamPolicyActions
 void RegisterStsActions(QueryActionTable& sts);
+// AssumeRoleWithSAML (sts_saml_actions.cc), from RegisterStsActions.
+void RegisterStsSamlActions(QueryActionTable& sts);
 
 // Shared model validation for IAM list paging: MaxItems 1-1000 (default 100), Marker 1-320.
 struct Paging {

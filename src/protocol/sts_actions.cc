@@ -322,6 +322,7 @@ void RegisterStsActions(QueryActionTable& sts) {
   sts["GetSessionToken"].authorization = Authorization::kAlwaysAllowed;
   Declare(sts, "sts", "GetFederationToken", GetFederationToken,
           {"federated-user", ResolveFederatedUser}, {RequestTagKeys()});
+  RegisterStsSamlActions(sts);
 }
 
 }  // namespace irsa::protocol

@@ -60,6 +60,18 @@ struct WebIdentityRequest {
   bool secure_transport = false;
 };
 
+// AssumeRoleWithSAML (unsigned; authenticated by its assertion): sts/saml_assume.cc.
+struct SamlAssumeRequest {
+  std::string request_id;
+  std::string role_arn;
+  std::string principal_arn;   // the IAM SAML provider
+  std::string saml_assertion;  // base64 SAMLResponse
+  std::optional<int64_t> duration_seconds;
+  SessionPolicyInput session_policies;
+  std::string source_ip;
+  bool secure_transport = false;
+};
+
 struct AssumeRoleRequest {
   std::string request_id;
   std::string role_arn;
@@ -105,6 +117,10 @@ struct IssuedCredentials {
   std::string subject;
   std::string audience;
   std::string provider;  // the IAM OIDC provider ARN
+  // SAML only (audience: the SubjectConfirmationData Recipient).
+  std::string subject_type;
+  std::string issuer;
+  std::string name_qualifier;
 };
 
 class StsService {
@@ -117,6 +133,9 @@ class StsService {
   Result<IssuedCredentials> AssumeRole(const authz::Caller& caller,
                                        const authz::RequestFacts& facts,
                                        const AssumeRoleRequest& request);
+  // The assertion verified against the IAM SAML provider PrincipalArn (sts/saml_assume.cc,
+  // docs/sts.md "AssumeRoleWithSAML"); the trust policy decided with the saml:* keys. Audited.
+  Result<IssuedCredentials> AssumeRoleWithSAML(const SamlAssumeRequest& request);
   // GetSessionToken: session credentials of the calling IAM user or root, with the caller's
   // permissions. AccessDenied ("Cannot call GetSessionToken with session credentials") for any
   // session. With SerialNumber + TokenCode the code is checked against the caller's enabled
@@ -183,6 +202,7 @@ class StsService {
   Result<IssuedCredentials> Audited(audit::AuditEvent& event, Result<IssuedCredentials> result);
   Result<IssuedCredentials> WebIdentity(const WebIdentityRequest& request,
                                         audit::AuditEvent& event);
+  Result<IssuedCredentials> Saml(const SamlAssumeRequest& request, audit::AuditEvent& event);
   // AccessDenied for `denial`, rendered per the deployment's --explain-denials (a web identity
   // is named by "Not authorized to perform <action>"); `event` keeps the full explanation.
   Error Denied(audit::AuditEvent& event, const authz::Denial& denial) const;

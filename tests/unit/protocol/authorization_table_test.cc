@@ -32,6 +32,7 @@
 #include "iam/policy_source.h"
 #include "iam/roles.h"
 #include "iam/server_certificates.h"
+#include "iam/saml_providers.h"
 #include "iam/simulation.h"
 #include "iam/users.h"
 #include "protocol/authorization_doc.h"
@@ -39,6 +40,7 @@
 #include "protocol/iam_adapters.h"
 #include "protocol/query_api.h"
 #include "protocol/s3_access.h"
+#include "saml_idp/test_idp.h"
 #include "unit/iam/memory_store.h"
 
 namespace irsa::protocol {
@@ -68,6 +70,7 @@ std::string SampleQuery() {
          "&VirtualMFADeviceName=walk-mfa"
          "&ServerCertificateName=walk-cert"
          "&AWSServiceName=autoscaling.amazonaws.com"
+         "&SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Asaml-provider%2Fwalk-saml"
          "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"
          "AWSServiceRoleForAutoScaling%2Fx"
          "&Arn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fwalk-role";
@@ -154,6 +157,12 @@ class AuthorizationTable : public ::testing::Test {
       input.tags = tags;
       ASSERT_TRUE(iam::UploadServerCertificate(ctx_, kAccount, input).ok());
     }
+    iam::CreateSamlProviderInput saml;
+    saml.name = "walk-saml";
+    saml.metadata_document = saml_test::MetadataXml("https://walk.example/saml",
+                                                    saml_test::GenerateIdpKey("walk").cert_b64);
+    saml.tags = tags;
+    ASSERT_TRUE(iam::CreateSAMLProvider(ctx_, kAccount, saml).ok());
     iam::CreateUserInput walker;
     walker.name = "walker";
     auto created = iam::CreateUser(ctx_, kAccount, walker);
