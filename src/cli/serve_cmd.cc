@@ -146,9 +146,21 @@ void AddServeCommand(CLI::App& app) {
       ->envname("IRSA_S3_DIR");
   serve
       ->add_option("--s3-max-body-bytes", options->node.s3_max_body_bytes,
-                   "Object bytes per S3 request or response body (PutObject, UploadPart, "
-                   "GetObject); larger uploads use multipart, larger reads ranges")
+                   "Object bytes per S3 upload body (PutObject, UploadPart; streamed, never held "
+                   "in memory); larger uploads use multipart")
       ->envname("IRSA_S3_MAX_BODY_BYTES")
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-stream-threads", options->s3_stream_threads,
+                   "Threads that stream S3 request and response bodies (one per transfer)")
+      ->envname("IRSA_S3_STREAM_THREADS")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-stream-queue", options->s3_stream_queue,
+                   "S3 transfers that may wait for a stream thread; beyond that 503 SlowDown")
+      ->envname("IRSA_S3_STREAM_QUEUE")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
       ->capture_default_str();
   serve
       ->add_flag("--access-log,!--no-access-log", options->access_log,

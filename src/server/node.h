@@ -70,7 +70,7 @@ struct NodeOptions {
   // offline commands on the same data directory leave it closed.
   bool serve_s3 = false;
   std::string s3_dir;                   // "" = <data_dir>/s3: the local object backend
-  size_t s3_max_body_bytes = 64 << 20;  // object bytes per S3 request or response body
+  size_t s3_max_body_bytes = size_t{5} << 30;  // object bytes per S3 upload body (streamed)
   size_t max_body_bytes = 0;            // body limit of the other routes; 0: the server's
 };
 
