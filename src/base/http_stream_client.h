@@ -10,6 +10,10 @@
 //  - A request body is sent with `Content-Length: content_length`; the source must yield exactly
 //    that many bytes (fewer or more fails the exchange). No body: no Content-Length unless
 //    `content_length` is set (0 for an empty PUT).
+//  - The last piece of a body is sent only after the source returned its end (Read == 0): if the
+//    source fails instead (a digest or signature that is checked after the last byte), Send
+//    returns that error and the server never receives a complete body (the connection closes
+//    short of Content-Length), so a forwarded upload that failed verification is not stored.
 //  - `io_timeout` bounds every wait for the network (connect, TLS handshake, each read and each
 //    write): a peer that stops for that long fails the exchange; a slow but moving one does not.
 //  - Transport failures (DNS, connect, TLS verification, timeout, malformed response) are

@@ -438,18 +438,27 @@ Result<std::unique_ptr<StreamResponse>> StreamClient::Send(const StreamRequest& 
   IRSA_RETURN_IF_ERROR(connection->Connect(target, tls_->ctx));
   Status sent = connection->WriteAll(head.data(), head.size());
   if (sent.ok() && request.body != nullptr) {
-    std::unique_ptr<char[]> buffer(new char[kSendBuffer]);
-    uint64_t left = *request.content_length;
+    // The piece read last is sent only once the source has returned its end: a source that fails
+    // at its end (a digest or signature checked after the last byte) never lets the server see a
+    // complete body.
+    std::unique_ptr<char[]> pending(new char[kSendBuffer]);
+    std::unique_ptr<char[]> next(new char[kSendBuffer]);
+    size_t pending_size = 0;
+    uint64_t read = 0;
     while (sent.ok()) {
-      Result<size_t> n = request.body->Read(buffer.get(), kSendBuffer);
+      Result<size_t> n = request.body->Read(next.get(), kSendBuffer);
       if (!n.ok()) return n.error();  // the source's own error (e.g. a client's bad chunk)
+      read += *n;
+      if (read > *request.content_length) {
+        return connection->Fail("request body longer than its Content-Length");
+      }
+      if (*n == 0 && read != *request.content_length) {
+        return connection->Fail("request body shorter than its Content-Length");
+      }
+      if (pending_size > 0) sent = connection->WriteAll(pending.get(), pending_size);
       if (*n == 0) break;
-      if (*n > left) return connection->Fail("request body longer than its Content-Length");
-      left -= *n;
-      sent = connection->WriteAll(buffer.get(), *n);
-    }
-    if (sent.ok() && left != 0) {
-      return connection->Fail("request body shorter than its Content-Length");
+      std::swap(pending, next);
+      pending_size = *n;
     }
   }
   auto response = std::make_unique<Response>(std::move(connection), request.method == "HEAD");

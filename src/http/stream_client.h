@@ -16,7 +16,8 @@
 // it refused), the answer is returned rather than the failed write.
 //
 // Memory per exchange: a 64 KiB receive buffer, the caller's read buffers, the response header
-// (at most 64 KiB, larger is an error), and 64 KiB to send the request body.
+// (at most 64 KiB, larger is an error), and two 64 KiB buffers to send the request body (one
+// holds the piece read last until the source has ended).
 //
 // Thread-safety: Send may be called concurrently; each call opens its own connection.
 #pragma once

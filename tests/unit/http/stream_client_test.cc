@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 
 #include "unit/http/http_fixture.h"
@@ -197,6 +198,52 @@ TEST_F(StreamClientTest, BodyLengthMustMatchAndBeDeclared) {
   r = client_->Send({.url = Url("/x"), .headers = {{"X-Evil", "a\r\nInjected: 1"}}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), "InvalidParameterValue");
+}
+
+// A source whose bytes are all delivered but which then fails instead of ending (as the
+// S3 decoders do when a digest checked after the last byte is wrong).
+class FailsAtTheEnd final : public ByteSource {
+ public:
+  explicit FailsAtTheEnd(uint64_t size) : pattern_(size) {}
+  Result<size_t> Read(char* out, size_t max) override {
+    IRSA_TRY(size_t n, pattern_.Read(out, max));
+    if (n == 0) return Error("BadDigest", 400, "checked at the end");
+    return n;
+  }
+
+ private:
+  PatternSource pattern_;
+};
+
+TEST_F(StreamClientTest, ASourceFailingAtItsEndNeverCompletesTheBody) {
+  std::atomic<int> complete{0};
+  std::atomic<int> cut_short{0};
+  options_.stream_body = [](const HttpRequest&) { return true; };
+  StartServer([](HttpRequest&) { return Text(500, "unused"); },
+              [&](HttpRequest&, ByteSource& body) {
+                char buffer[8192];
+                while (true) {
+                  Result<size_t> n = body.Read(buffer, sizeof buffer);
+                  if (!n.ok()) {
+                    ++cut_short;
+                    return Text(400, "cut short");
+                  }
+                  if (*n == 0) {
+                    ++complete;
+                    return Text(200, "complete");
+                  }
+                }
+              });
+  Result<std::unique_ptr<StreamClient>> client = StreamClient::Create();
+  ASSERT_TRUE(client.ok());
+  const uint64_t size = 1024 * 1024 + 5;
+  FailsAtTheEnd source(size);
+  Result<std::unique_ptr<StreamResponse>> r = (*client)->Send(
+      {.method = "PUT", .url = Url("/upload"), .body = &source, .content_length = size});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), "BadDigest");  // the source's error, as it was
+  ASSERT_TRUE(testing::Eventually([&] { return cut_short.load() == 1; }));
+  EXPECT_EQ(complete.load(), 0);
 }
 
 TEST_F(StreamClientTest, SilentPeerTimesOutAndClosedPortFails) {
