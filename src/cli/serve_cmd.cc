@@ -152,9 +152,64 @@ void AddServeCommand(CLI::App& app) {
       ->envname("IRSA_S3_DIR");
   serve
       ->add_option("--s3-max-body-bytes", options->node.s3_max_body_bytes,
-                   "Object bytes per S3 request or response body (PutObject, UploadPart, "
-                   "GetObject); larger uploads use multipart, larger reads ranges")
+                   "Object bytes per S3 upload body (PutObject, UploadPart; streamed, never held "
+                   "in memory); larger uploads use multipart")
       ->envname("IRSA_S3_MAX_BODY_BYTES")
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-backend", options->node.s3_backend,
+                   "Where S3 object bytes live: local (files under --s3-dir) or forward (an "
+                   "S3-compatible store, --s3-forward-*)")
+      ->envname("IRSA_S3_BACKEND")
+      ->check(CLI::IsMember({"local", "forward"}))
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-forward-endpoint", options->node.s3_forward.endpoint,
+                   "The S3-compatible store objects are forwarded to: http(s)://host[:port] "
+                   "(path-style requests)")
+      ->envname("IRSA_S3_FORWARD_ENDPOINT");
+  serve
+      ->add_option("--s3-forward-region", options->node.s3_forward.region,
+                   "The region requests to the forward store are signed for")
+      ->envname("IRSA_S3_FORWARD_REGION")
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-forward-ca-bundle", options->node.s3_forward.ca_bundle,
+                   "PEM file of extra CAs trusted for an https forward store")
+      ->envname("IRSA_S3_FORWARD_CA_BUNDLE");
+  serve
+      ->add_option("--s3-forward-bucket-prefix", options->node.s3_forward.bucket_prefix,
+                   "Prepended to bucket names in the forward store")
+      ->envname("IRSA_S3_FORWARD_BUCKET_PREFIX");
+  serve
+      ->add_option("--s3-forward-credentials-file", options->node.s3_forward.credentials_file,
+                   "File with the forward store's aws_access_key_id and aws_secret_access_key "
+                   "(AWS credentials file lines); default: the variables below")
+      ->envname("IRSA_S3_FORWARD_CREDENTIALS_FILE");
+  serve
+      ->add_option("--s3-forward-access-key-id-env", options->node.s3_forward.access_key_id_env,
+                   "Environment variable holding the forward store's access key id")
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-forward-secret-access-key-env",
+                   options->node.s3_forward.secret_access_key_env,
+                   "Environment variable holding the forward store's secret access key")
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-forward-session-token-env", options->node.s3_forward.session_token_env,
+                   "Environment variable holding the forward store's session token, if any")
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-stream-threads", options->s3_stream_threads,
+                   "Threads that stream S3 request and response bodies (one per transfer)")
+      ->envname("IRSA_S3_STREAM_THREADS")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  serve
+      ->add_option("--s3-stream-queue", options->s3_stream_queue,
+                   "S3 transfers that may wait for a stream thread; beyond that 503 SlowDown")
+      ->envname("IRSA_S3_STREAM_QUEUE")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
       ->capture_default_str();
   serve
       ->add_flag("--access-log,!--no-access-log", options->access_log,

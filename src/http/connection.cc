@@ -343,7 +343,7 @@ void Connection<Stream>::OnRequest() {
         Error("BadRequest", 400,
               target_error_ == TargetError::kTarget ? "malformed request target"
                                                     : "malformed percent-encoding in path"),
-        r.request_id, resp());
+        r, resp());
     keep_alive_ = false;
     Respond();
     return;
@@ -393,16 +393,16 @@ void Connection<Stream>::FinishResponse() {
   switch (ex_->outcome) {
     case Exchange::Outcome::kDropped:
       log::Error("http handler dropped a request without answering", {{"request_id", id}});
-      core_.ErrorResponse(errors::InternalFailure("internal error"), id, r);
+      core_.ErrorResponse(errors::InternalFailure("internal error"), req(), r);
       break;
     case Exchange::Outcome::kThrew:
       core_.CountError(HttpErrorReason::kHandlerException);
-      core_.ErrorResponse(errors::InternalFailure("internal error"), id, r);
+      core_.ErrorResponse(errors::InternalFailure("internal error"), req(), r);
       break;
     case Exchange::Outcome::kWriterFailed: {
       RequestLabels labels = std::move(r.labels);
-      core_.ErrorResponse(ex_->writer_error.value_or(errors::InternalFailure("internal error")), id,
-                          r);
+      core_.ErrorResponse(ex_->writer_error.value_or(errors::InternalFailure("internal error")),
+                          req(), r);
       labels.error_code = r.labels.error_code;
       r.labels = std::move(labels);
       break;
@@ -411,7 +411,7 @@ void Connection<Stream>::FinishResponse() {
     case Exchange::Outcome::kPending:
       if (r.status < 200 || r.status > 599) {
         log::Error("http handler returned an invalid status", {{"request_id", id}});
-        core_.ErrorResponse(errors::InternalFailure("internal error"), id, r);
+        core_.ErrorResponse(errors::InternalFailure("internal error"), req(), r);
       }
       break;
   }
@@ -420,14 +420,14 @@ void Connection<Stream>::FinishResponse() {
     if (!pool) {
       log::Error("http response has a body_writer but the server has no worker_pool",
                  {{"request_id", id}});
-      core_.ErrorResponse(errors::InternalFailure("internal error"), id, r);
+      core_.ErrorResponse(errors::InternalFailure("internal error"), req(), r);
     } else {
       phase_ = Phase::kAwaiting;
       ClearDeadline();
       Hold();
       if (pool->Submit([ex = ex_] { StreamResponseBody(ex); })) return;
       core_.CountError(HttpErrorReason::kWorkerPoolFull);
-      core_.ErrorResponse(errors::ServiceUnavailable("server busy, retry later"), id, r);
+      core_.ErrorResponse(errors::ServiceUnavailable("server busy, retry later"), req(), r);
     }
   }
   Respond();
@@ -448,7 +448,7 @@ void Connection<Stream>::SendError(const Error& error) {
   must_linger_ = true;
   head_ = false;
   ex_->completed.store(true, std::memory_order_relaxed);
-  core_.ErrorResponse(error, r.request_id, resp());
+  core_.ErrorResponse(error, r, resp());
   Respond();
 }
 

@@ -45,7 +45,7 @@ void Connection<Stream>::StartStreaming() {
   }
   core_.CountError(HttpErrorReason::kWorkerPoolFull);
   ex_->completed.store(true, std::memory_order_relaxed);
-  core_.ErrorResponse(errors::ServiceUnavailable("server busy, retry later"), r.request_id, resp());
+  core_.ErrorResponse(errors::ServiceUnavailable("server busy, retry later"), r, resp());
   Respond();
 }
 

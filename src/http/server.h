@@ -18,7 +18,7 @@
 // Every response carries `x-amzn-RequestId` (the request's id), `Date`, `Server: irsa` and its
 // framing (`Content-Length`, or `Transfer-Encoding: chunked` for a streamed body of unknown
 // length); headers of these names set by the handler are replaced. Protocol errors produced by
-// the server itself are rendered by ServerOptions::error_responder:
+// the server itself are rendered by ServerOptions::request_error_responder or error_responder:
 //   400 malformed request, 408 request not received within read_timeout,
 //   413 body larger than max_body_bytes, 431 header larger than max_header_bytes,
 //   500 handler threw or dropped its Responder, 503 worker pool full (streamed requests).
@@ -113,6 +113,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -142,6 +143,13 @@ struct TlsOptions {
 // Renders an error produced by the server itself (not by the handler) into a response; the
 // server adds the standard headers. The default is the AWS Query XML error envelope.
 using ErrorResponder = std::function<HttpResponse(const Error& error, std::string_view request_id)>;
+// The same with the request the error answers, as parsed so far: method, target and path (empty
+// when the request line was malformed), the headers received (possibly none), request_id. Lets an
+// application answer in the protocol of the endpoint the request was for (irsa: S3's XML for the
+// S3 endpoint); nullopt leaves the error to error_responder. Called on IO threads and pool
+// threads; must be cheap and thread-safe.
+using RequestErrorResponder =
+    std::function<std::optional<HttpResponse>(const Error& error, const HttpRequest& request)>;
 
 struct ServerOptions {
   std::vector<ListenerOptions> listeners;
@@ -173,6 +181,8 @@ struct ServerOptions {
   const Clock* clock = nullptr;           // SystemClock: Date header, durations, log timestamps
 
   ErrorResponder error_responder;  // unset = AWS Query XML envelope
+  // Consulted before error_responder when set.
+  RequestErrorResponder request_error_responder;
 
   // Selects the requests handled by the StreamHandler, from the request line and headers alone
   // (`req.body` is empty; method, target, path, query, headers, remote_address, secure and

@@ -165,24 +165,26 @@ void ServerCore::CallHandler(HttpRequest& req, HttpResponse& resp) {
   } catch (const std::exception& e) {
     CountError(HttpErrorReason::kHandlerException);
     log::Error("http handler threw", {{"request_id", req.request_id}, {"what", e.what()}});
-    ErrorResponse(errors::InternalFailure("internal error"), req.request_id, resp);
+    ErrorResponse(errors::InternalFailure("internal error"), req, resp);
   } catch (...) {
     CountError(HttpErrorReason::kHandlerException);
     log::Error("http handler threw", {{"request_id", req.request_id}});
-    ErrorResponse(errors::InternalFailure("internal error"), req.request_id, resp);
+    ErrorResponse(errors::InternalFailure("internal error"), req, resp);
   }
   if (resp.status < 200 || resp.status > 599) {
     log::Error("http handler returned an invalid status", {{"request_id", req.request_id}});
-    ErrorResponse(errors::InternalFailure("internal error"), req.request_id, resp);
+    ErrorResponse(errors::InternalFailure("internal error"), req, resp);
   }
 }
 
-void ServerCore::ErrorResponse(const Error& error, std::string_view request_id,
+void ServerCore::ErrorResponse(const Error& error, const HttpRequest& req,
                                HttpResponse& resp) const {
   try {
-    resp = options_.error_responder(error, request_id);
+    std::optional<HttpResponse> own;
+    if (options_.request_error_responder) own = options_.request_error_responder(error, req);
+    resp = own ? std::move(*own) : options_.error_responder(error, req.request_id);
   } catch (...) {
-    resp = DefaultErrorResponse(error, request_id);
+    resp = DefaultErrorResponse(error, req.request_id);
   }
   resp.labels = {};
   resp.labels.service = "http";

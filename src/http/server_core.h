@@ -74,8 +74,9 @@ class ServerCore {
   // AnswerBuiltin or CallHandler.
   void Dispatch(HttpRequest& req, HttpResponse& resp);
 
-  // A response for an error the server produced itself (labels service="http").
-  void ErrorResponse(const Error& error, std::string_view request_id, HttpResponse& resp) const;
+  // A response for an error the server produced itself (labels service="http"), for `req` as
+  // parsed so far (its request_id set).
+  void ErrorResponse(const Error& error, const HttpRequest& req, HttpResponse& resp) const;
 
   // Counts the request in the metrics and writes its access-log line (unless disabled).
   // `log_buffer` is scratch space reused between calls.

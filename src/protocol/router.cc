@@ -38,8 +38,24 @@ void Router::AddPrefix(std::string prefix, PrefixHandler handler) {
   prefixes_.emplace_back(std::move(prefix), std::move(handler));
 }
 
+bool Router::RoutesToS3(const HttpRequest& request) const {
+  if (!s3_) return false;
+  if (IsS3Request(request)) return true;
+  if (request.path == "/" || request.path.empty()) return false;
+  if (request.path == "/_irsa/reset" && options_.reset) return false;
+  // Anonymous path-style S3 requests name no other route.
+  for (const auto& entry : prefixes_) {
+    if (request.path.starts_with(entry.first)) return false;
+  }
+  return true;
+}
+
+HttpResponse Router::HandleS3Stream(HttpRequest& request, ByteSource& body) {
+  return s3_(request, &body);
+}
+
 HttpResponse Router::Handle(HttpRequest& request) {
-  if (s3_ && IsS3Request(request)) return s3_(request);
+  if (RoutesToS3(request)) return s3_(request, nullptr);
   const bool query = request.path == "/" || request.path.empty();
   const bool reset = request.path == "/_irsa/reset" && options_.reset;
   const PrefixHandler* prefixed = nullptr;
@@ -49,8 +65,6 @@ HttpResponse Router::Handle(HttpRequest& request) {
       break;
     }
   }
-  // Anonymous path-style S3 requests name no other route.
-  if (!query && !reset && prefixed == nullptr && s3_) return s3_(request);
   if (options_.max_body_bytes != 0 && request.body.size() > options_.max_body_bytes) {
     return Labeled(RenderQueryError(errors::RequestEntityTooLarge(
                                         "request body larger than " +

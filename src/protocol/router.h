@@ -10,8 +10,9 @@
 //                           (anonymous path-style /bucket/key)
 //   anything registered with AddPrefix (EKS REST-JSON, Kubernetes API, OIDC issuers, …)
 //
-// Bodies: the HTTP server's limit is sized for S3 uploads; every other route refuses a body
-// larger than RouterOptions::max_body_bytes (413 RequestEntityTooLarge).
+// Bodies: S3 uploads (PUT and POST, see RoutesToS3) are streamed: the HTTP server hands their body
+// over as a ByteSource (HandleS3Stream) instead of reading it whole; every other route refuses a
+// body larger than RouterOptions::max_body_bytes (413 RequestEntityTooLarge).
 //
 // Thread-safety: Handle is safe to call concurrently once configuration (Add*) is done.
 #pragma once
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "base/byte_stream.h"
 #include "base/http_types.h"
 #include "protocol/authn.h"
 #include "protocol/query_api.h"
@@ -36,15 +38,24 @@ struct RouterOptions {
 class Router {
  public:
   using PrefixHandler = std::function<HttpResponse(HttpRequest&)>;
+  // The S3 endpoint: `body` is the request body as it arrives (a streamed request), or null when
+  // the body is whole in `request.body`.
+  using S3Handler = std::function<HttpResponse(HttpRequest&, ByteSource* body)>;
 
   Router(const Authenticator& authn, QueryServices services, RouterOptions options);
 
   // Requests whose path starts with `prefix` go to `handler` (checked in registration order).
   void AddPrefix(std::string prefix, PrefixHandler handler);
   // The S3 endpoint (see above).
-  void SetS3Handler(PrefixHandler handler) { s3_ = std::move(handler); }
+  void SetS3Handler(S3Handler handler) { s3_ = std::move(handler); }
 
   HttpResponse Handle(HttpRequest& request);
+
+  // Whether Handle would give `request` to the S3 handler, from its request line and headers
+  // alone (no body needed). Cheap; safe on the HTTP server's IO threads.
+  bool RoutesToS3(const HttpRequest& request) const;
+  // A request RoutesToS3 selected, with its body streamed from the connection.
+  HttpResponse HandleS3Stream(HttpRequest& request, ByteSource& body);
 
  private:
   HttpResponse HandleQuery(HttpRequest& request);
@@ -56,7 +67,7 @@ class Router {
   QueryActionTable iam_actions_;
   QueryActionTable sts_actions_;
   std::vector<std::pair<std::string, PrefixHandler>> prefixes_;
-  PrefixHandler s3_;
+  S3Handler s3_;
 };
 
 }  // namespace irsa::protocol

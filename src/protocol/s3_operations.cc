@@ -1,6 +1,7 @@
 #include "protocol/s3_operations.h"
 
 #include <map>
+#include <memory>
 
 #include "protocol/s3_headers.h"
 #include "protocol/s3_xml.h"
@@ -235,12 +236,19 @@ Result<HttpResponse> ReadObject(S3Call& call, bool head) {
   // HEAD: the Content-Length a GET would have (the HTTP server sends no body).
   if (head && (r.status == 200 || r.status == 206)) r.content_length = length;
   if (!head && read.body) {
-    if (length > static_cast<int64_t>(call.options.max_body_bytes)) {
-      return s3e::NotImplemented(
-          "This object is larger than the S3 body limit of this irsa node (--s3-max-body-bytes); "
-          "read it in ranges (Range: bytes=...).");
-    }
-    IRSA_TRY(r.body, ReadWhole(*read.body, call.options.max_body_bytes));
+    // Streamed from the backend while it is sent, through one fixed buffer: memory does not grow
+    // with the object. An error while streaming (a storage failure) truncates the response (the
+    // server closes the connection), which the client sees as a short body.
+    std::shared_ptr<ByteSource> source(std::move(read.body));
+    r.content_length = static_cast<uint64_t>(length);
+    r.body_writer = [source](ByteSink& sink) -> Status {
+      std::unique_ptr<char[]> buffer(new char[s3::kTransferBufferSize]);
+      while (true) {
+        IRSA_TRY(size_t n, source->Read(buffer.get(), s3::kTransferBufferSize));
+        if (n == 0) return OkStatus();
+        IRSA_RETURN_IF_ERROR(sink.Write(std::string_view(buffer.get(), n)));
+      }
+    };
   }
   return r;
 }

@@ -33,6 +33,24 @@ Error S3AuthError(const Error& error) {
   return error;
 }
 
+// Passes `source` through, failing with `too_large` once more than `limit` bytes arrived.
+class LimitedSource final : public ByteSource {
+ public:
+  LimitedSource(ByteSource& source, size_t limit, Error too_large)
+      : source_(source), left_(limit), too_large_(std::move(too_large)) {}
+  Result<size_t> Read(char* out, size_t max) override {
+    IRSA_TRY(size_t n, source_.Read(out, max));
+    if (n > left_) return too_large_;
+    left_ -= n;
+    return n;
+  }
+
+ private:
+  ByteSource& source_;
+  size_t left_;
+  Error too_large_;
+};
+
 SigV4Options S3SigV4Options(const HttpRequest& request) {
   SigV4Options options;
   options.max_skew = std::chrono::minutes(15);
@@ -49,7 +67,8 @@ class S3Dispatcher {
                S3HandlerOptions options)
       : authn_(authn), authz_(authz), service_(service), options_(options) {}
 
-  HttpResponse Handle(HttpRequest& request) const;
+  // `streamed`: the body as it arrives from the connection; null: the body is `request.body`.
+  HttpResponse Handle(HttpRequest& request, ByteSource* streamed) const;
 
  private:
   // The bucket's record, or nullopt when there is no such bucket (or the name is invalid: the
@@ -111,7 +130,7 @@ Status S3Dispatcher::AuthorizeOn(const S3Operation& op, const authz::Caller& cal
   return authz_.Authorize(caller, access, facts);
 }
 
-HttpResponse S3Dispatcher::Handle(HttpRequest& request) const {
+HttpResponse S3Dispatcher::Handle(HttpRequest& request, ByteSource* streamed) const {
   const S3Address address = S3AddressOf(request);
   S3ErrorContext context;
   context.resource = ToValidUtf8(request.path.substr(0, 2048));
@@ -154,34 +173,44 @@ HttpResponse S3Dispatcher::Handle(HttpRequest& request) const {
   const authz::Caller& caller = auth->caller;
   principal = &caller;
 
-  // Bodies: object bytes up to the limit (declared or received).
+  // Bodies: object bytes up to the limit (declared or received); documents up to theirs.
+  const bool object_body = StreamsObjectBody(op.name);
+  const size_t limit = object_body ? options_.max_body_bytes : options_.max_document_bytes;
+  const Error too_large = s3e::EntityTooLarge(
+      object_body ? "Your proposed upload exceeds the maximum allowed size of this irsa node "
+                    "(--s3-max-body-bytes " +
+                        std::to_string(options_.max_body_bytes) + "); use a multipart upload."
+                  : "Your request body exceeds the maximum allowed size of " +
+                        std::to_string(options_.max_document_bytes) + " bytes.");
   Result<std::optional<int64_t>> declared = S3DecodedContentLength(request);
   if (!declared.ok()) return fail(declared.error());
-  if ((*declared && **declared > static_cast<int64_t>(options_.max_body_bytes)) ||
-      request.body.size() > S3WireBodyLimit(options_.max_body_bytes)) {
-    return fail(s3e::EntityTooLarge(
-        "Your proposed upload exceeds the maximum allowed size of this irsa node "
-        "(--s3-max-body-bytes " +
-        std::to_string(options_.max_body_bytes) + "); use a multipart upload."));
+  if ((*declared && **declared > static_cast<int64_t>(limit)) ||
+      request.body.size() > S3WireBodyLimit(limit)) {
+    return fail(too_large);
   }
-  StringSource raw(request.body);
+  StringSource whole(request.body);
+  // Streamed: the wire bytes (framing included) and the decoded bytes are both capped while
+  // they arrive, so a body without a declared length cannot run past the limit either.
+  LimitedSource raw(streamed != nullptr ? *streamed : whole, S3WireBodyLimit(limit), too_large);
   S3RequestSigner signer;
   if (auth->signed_request) {
     signer.parsed = &signature.parsed;
     signer.secret = signature.secret;
   }
-  Result<std::unique_ptr<ByteSource>> body = OpenS3RequestBody(request, raw, signer);
-  if (!body.ok()) return fail(body.error());
+  Result<std::unique_ptr<ByteSource>> opened = OpenS3RequestBody(request, raw, signer);
+  if (!opened.ok()) return fail(opened.error());
+  LimitedSource decoded(**opened, limit, too_large);
+  ByteSource* body = &decoded;
 
   Result<std::optional<s3::BucketRecord>> bucket = LookUpBucket(address.bucket);
   if (!bucket.ok()) return fail(bucket.error());
 
   S3Call call{request, *query, caller, service_, address, options_, {}, nullptr, {}};
-  if (StreamsObjectBody(op.name)) {
-    call.object_body = body->get();
+  if (object_body) {
+    call.object_body = body;
   } else {
     // Documents (XML, policies) are small: read and verified before they are looked at.
-    Result<std::string> document = ReadWhole(**body, options_.max_body_bytes);
+    Result<std::string> document = ReadWhole(*body, options_.max_document_bytes);
     if (!document.ok()) return fail(document.error());
     call.document = std::move(*document);
   }
@@ -271,10 +300,47 @@ size_t S3WireBodyLimit(size_t max_body_bytes) {
   return max_body_bytes + max_body_bytes / 64 + (64 << 10);
 }
 
-Router::PrefixHandler MakeS3Handler(const Authenticator& authn, const authz::Authorizer& authz,
-                                    s3::S3Service& service, S3HandlerOptions options) {
+Router::S3Handler MakeS3Handler(const Authenticator& authn, const authz::Authorizer& authz,
+                                s3::S3Service& service, S3HandlerOptions options) {
   auto dispatcher = std::make_shared<S3Dispatcher>(authn, authz, service, options);
-  return [dispatcher](HttpRequest& request) { return dispatcher->Handle(request); };
+  return [dispatcher](HttpRequest& request, ByteSource* body) {
+    return dispatcher->Handle(request, body);
+  };
+}
+
+HttpResponse RenderS3ServerError(const Error& error, const HttpRequest& request) {
+  const S3Address address = S3AddressOf(request);
+  S3ErrorContext context;
+  context.resource = ToValidUtf8(request.path.substr(0, 2048));
+  context.request_id = request.request_id;
+  context.bucket = address.bucket;
+  context.key = address.key;
+  context.head = request.method == "HEAD";
+  Error s3_error = [&] {
+    switch (error.http_status()) {
+      case 503:
+        return Error("SlowDown", 503, "Please reduce your request rate.");
+      case 413:
+        return s3e::EntityTooLarge("Your proposed upload exceeds the maximum allowed size: " +
+                                   error.message());
+      case 408:
+        return Error("RequestTimeout", 400,
+                     "Your socket connection to the server was not read from or written to "
+                     "within the timeout period.");
+      case 431:
+        return Error("RequestHeaderSectionTooLarge", 400,
+                     "Your request header section exceeds the maximum allowed size.");
+      case 400:
+        return s3e::InvalidRequest(error.message());
+      case 501:
+        return s3e::NotImplemented(error.message());
+      default:
+        return error.http_status() >= 500 ? s3e::InternalError() : error;
+    }
+  }();
+  HttpResponse response = RenderS3Error(s3_error, context);
+  response.labels.service = "s3";
+  return response;
 }
 
 }  // namespace irsa::protocol

@@ -16,10 +16,13 @@
 //     ByteSource handed to the S3Service, which acts on it only once it ended without error;
 //  6. the result rendered as S3 does; every error in S3's XML envelope.
 //
-// Bodies: the HTTP server currently delivers whole bodies (HttpRequest::body); the dispatcher
-// reads it through a ByteSource, so a streaming HTTP body plugs in without touching the
-// operations. Responses are whole too: an object larger than max_body_bytes is refused unless a
-// Range selects at most that much.
+// Bodies: PUT and POST requests arrive streamed (Router::RoutesToS3 selects them for the HTTP
+// server's StreamHandler): an object body flows from the connection through the aws-chunked
+// decoder and the verifiers into the backend in fixed-size buffers, never whole in memory, and is
+// capped at max_body_bytes of object bytes as it arrives (EntityTooLarge). Documents (XML,
+// policies) are read whole up to max_document_bytes. GetObject responses are streamed from the
+// backend through HttpResponse::body_writer (a fixed buffer per download, whatever the object's
+// size); the server that serves the handler needs a worker pool for them.
 //
 // Thread-safety: the handler is safe to call concurrently.
 #pragma once
@@ -35,8 +38,11 @@
 namespace irsa::protocol {
 
 struct S3HandlerOptions {
-  // Object bytes per request body (PutObject, UploadPart) and per response body (GetObject).
-  size_t max_body_bytes = 64 << 20;
+  // Object bytes per request body (PutObject, UploadPart): S3's 5 GiB by default.
+  size_t max_body_bytes = size_t{5} << 30;
+  // Bytes of a request document (CreateBucketConfiguration, DeleteObjects, a bucket policy, a
+  // CompleteMultipartUpload part list of 10,000 parts, ...).
+  size_t max_document_bytes = 8 << 20;
 };
 
 // The HTTP body limit the server needs so that S3 bodies of `max_body_bytes` object bytes fit
@@ -44,7 +50,14 @@ struct S3HandlerOptions {
 size_t S3WireBodyLimit(size_t max_body_bytes);
 
 // All references must outlive the handler.
-Router::PrefixHandler MakeS3Handler(const Authenticator& authn, const authz::Authorizer& authz,
-                                    s3::S3Service& service, S3HandlerOptions options);
+Router::S3Handler MakeS3Handler(const Authenticator& authn, const authz::Authorizer& authz,
+                                s3::S3Service& service, S3HandlerOptions options);
+
+// The S3 rendering of an error the HTTP server produces itself for a request of the S3 endpoint
+// (http::ServerOptions::request_error_responder), in S3's <Error> envelope with S3's codes:
+// 503 worker pool full -> SlowDown, 413 -> EntityTooLarge (400), 408 -> RequestTimeout (400),
+// 431 -> RequestHeaderSectionTooLarge (400), 400 -> InvalidRequest or the error's own code,
+// 500 -> InternalError, 501 -> NotImplemented. `request` may be partly parsed.
+HttpResponse RenderS3ServerError(const Error& error, const HttpRequest& request);
 
 }  // namespace irsa::protocol

@@ -271,4 +271,44 @@ Result<std::string> ParseCreateBucketConfiguration(std::string_view body) {
   return std::string(TrimWhitespace(location.value_or("")));
 }
 
+const XmlElement* XmlElement::Child(std::string_view child_name) const {
+  for (const XmlElement& child : children) {
+    if (child.name == child_name) return &child;
+  }
+  return nullptr;
+}
+
+std::string XmlElement::ChildText(std::string_view child_name) const {
+  const XmlElement* child = Child(child_name);
+  return child == nullptr ? std::string() : child->text;
+}
+
+namespace {
+
+Result<XmlElement> TreeOf(const xmlNode* node, int depth) {
+  if (depth > kMaxDepth) return Malformed();
+  XmlElement element;
+  element.name = std::string(NameOf(node));
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (child->type == XML_ELEMENT_NODE) {
+      IRSA_TRY(XmlElement sub, TreeOf(child, depth + 1));
+      element.children.push_back(std::move(sub));
+    } else if ((child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE) &&
+               child->content != nullptr) {
+      element.text += reinterpret_cast<const char*>(child->content);
+    }
+  }
+  if (!element.children.empty()) element.text.clear();
+  return element;
+}
+
+}  // namespace
+
+Result<XmlElement> ParseXmlTree(std::string_view body, size_t max_bytes) {
+  IRSA_TRY(DocPtr doc, Parse(body, max_bytes));
+  const xmlNode* root = xmlDocGetRootElement(doc.get());
+  if (root == nullptr) return Malformed();
+  return TreeOf(root, 0);
+}
+
 }  // namespace irsa::protocol

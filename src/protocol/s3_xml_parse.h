@@ -58,4 +58,21 @@ Result<s3::TagSet> ParseTagging(std::string_view body);
 // no configuration (""). Returns the LocationConstraint.
 Result<std::string> ParseCreateBucketConfiguration(std::string_view body);
 
+// ---- Responses of an upstream S3-compatible store (the forwarding backend) ----
+
+// An element: its local name (namespace ignored), its text (leaf elements) and child elements.
+struct XmlElement {
+  std::string name;
+  std::string text;
+  std::vector<XmlElement> children;
+  // The first child named `name`, or null.
+  const XmlElement* Child(std::string_view child_name) const;
+  // The text of the first child named `name`, or "".
+  std::string ChildText(std::string_view child_name) const;
+};
+
+// Parses a response document under the same rules as request bodies (UTF-8, no DTD, no entities,
+// bounded size and depth, attributes ignored), into a tree. MalformedXML otherwise.
+Result<XmlElement> ParseXmlTree(std::string_view body, size_t max_bytes);
+
 }  // namespace irsa::protocol

@@ -50,7 +50,9 @@ std::string Sign(const HttpRequest& r, const std::vector<std::string>& signed_he
                  const SigV4SigningParams& params, bool presigned) {
   std::string storage;
   std::string canonical = sigv4::CanonicalRequest(
-      r.method, sigv4::CanonicalUri(sigv4::RawPath(r, storage)),
+      r.method,
+      params.service == "s3" ? sigv4::S3CanonicalUri(sigv4::RawPath(r, storage))
+                             : sigv4::CanonicalUri(sigv4::RawPath(r, storage)),
       sigv4::CanonicalQuery(r.query, presigned), r, signed_headers, PayloadHashOf(r, params));
   std::string scope = sigv4::CredentialScope(scope_date, params.region, params.service);
   internal::Digest key = sigv4::DeriveSigningKey(params.credentials.secret_access_key, scope_date,

@@ -34,7 +34,7 @@ struct SigV4SigningInput {
 struct SigV4SigningParams {
   SigV4Credentials credentials;
   std::string region = "us-east-1";
-  std::string service;
+  std::string service;  // "s3": S3's canonical URI (the path as given, not normalized)
   SystemTime time;
   // Header form: also send x-amz-content-sha256 (signed). Presigned: unused.
   bool add_content_sha256_header = false;

@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "crypto/hash.h"
 #include "http/fetcher.h"
+#include "http/stream_client.h"
 #include "iam/access_keys.h"
 #include "iam/accounts.h"
 #include "iam/aws_managed_policies.h"
@@ -191,10 +192,21 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
 }
 
 Status Node::OpenS3() {
-  s3::LocalBackendOptions backend_options;
-  backend_options.root = options_.s3_dir.empty() ? options_.data_dir + "/s3" : options_.s3_dir;
-  IRSA_TRY(s3_backend_,
-           s3::LocalBackend::Open(*store_, clock_, random_, std::move(backend_options)));
+  if (options_.s3_backend == "forward") {
+    IRSA_TRY(protocol::S3ForwardOptions forward, ResolveS3Forward(options_.s3_forward));
+    IRSA_TRY(auto client,
+             http::StreamClient::Create({.ca_bundle_file = options_.s3_forward.ca_bundle}));
+    s3_forward_client_ = std::move(client);
+    IRSA_TRY(s3_backend_, protocol::S3ForwardBackend::Create(*store_, *s3_forward_client_, clock_,
+                                                             std::move(forward)));
+  } else if (options_.s3_backend == "local") {
+    s3::LocalBackendOptions backend_options;
+    backend_options.root = options_.s3_dir.empty() ? options_.data_dir + "/s3" : options_.s3_dir;
+    IRSA_TRY(s3_backend_,
+             s3::LocalBackend::Open(*store_, clock_, random_, std::move(backend_options)));
+  } else {
+    return errors::InvalidParameterValue("--s3-backend must be local or forward");
+  }
   s3::S3ServiceConfig config;
   config.region = options_.region;
   // The same on every node of the deployment: continuation tokens work across nodes.

@@ -33,6 +33,7 @@
 #include "s3/service.h"
 #include "server/kube_clusters.h"
 #include "server/kube_token_auth.h"
+#include "server/s3_forward_setup.h"
 #include "store/store.h"
 #include "sts/session_token.h"
 #include "sts/sts_service.h"
@@ -71,7 +72,11 @@ struct NodeOptions {
   // offline commands on the same data directory leave it closed.
   bool serve_s3 = false;
   std::string s3_dir;                   // "" = <data_dir>/s3: the local object backend
-  size_t s3_max_body_bytes = 64 << 20;  // object bytes per S3 request or response body
+  size_t s3_max_body_bytes = size_t{5} << 30;  // object bytes per S3 upload body (streamed)
+  // Where object bytes live: "local" (files under s3_dir) or "forward" (an S3-compatible store,
+  // s3_forward; server/s3_forward_setup.h).
+  std::string s3_backend = "local";
+  S3ForwardSettings s3_forward;
   size_t max_body_bytes = 0;            // body limit of the other routes; 0: the server's
   // How often this node writes access keys' last use to the store (iam/access_key_usage.h).
   int key_last_used_flush_seconds = 60;
@@ -148,7 +153,8 @@ class Node {
   std::unique_ptr<kube::KubeApi> kube_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<sts::StsService> sts_;
-  std::unique_ptr<s3::LocalBackend> s3_backend_;
+  std::unique_ptr<HttpStreamClient> s3_forward_client_;
+  std::unique_ptr<s3::ObjectBackend> s3_backend_;
   std::unique_ptr<s3::S3Service> s3_;
   std::unique_ptr<protocol::Router> router_;
   std::optional<std::pair<std::string, std::string>> generated_admin_key_;

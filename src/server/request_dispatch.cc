@@ -16,7 +16,9 @@ HttpResponse PoolFullResponse(const HttpRequest& request) {
       protocol::kStsXmlNamespace, request.request_id);
 }
 
-http::Server::AsyncHandler DispatchRequests(RequestHandle handle, WorkerPool* pool) {
+http::Server::AsyncHandler DispatchRequests(
+    RequestHandle handle, WorkerPool* pool,
+    std::function<HttpResponse(const HttpRequest&)> pool_full) {
   if (pool == nullptr) {
     return [handle = std::move(handle)](HttpRequest& request, http::Responder respond) {
       respond(handle(request));
@@ -24,14 +26,15 @@ http::Server::AsyncHandler DispatchRequests(RequestHandle handle, WorkerPool* po
   }
   // Shared so that a queued task never refers into a moved-from handler object.
   auto shared = std::make_shared<const RequestHandle>(std::move(handle));
-  return [shared, pool](HttpRequest& request, http::Responder respond) {
+  if (!pool_full) pool_full = PoolFullResponse;
+  return [shared, pool, pool_full](HttpRequest& request, http::Responder respond) {
     // The request stays valid until `respond` is called (http/server.h), so the task may hold a
     // reference to it.
     const bool queued = pool->Submit([handle = shared.get(), &request, respond] {
       if (respond.Done()) return;  // the client left while the request was queued
       respond((*handle)(request));
     });
-    if (!queued) respond(PoolFullResponse(request));
+    if (!queued) respond(pool_full(request));
   };
 }
 

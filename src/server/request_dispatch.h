@@ -30,8 +30,11 @@ namespace irsa::server {
 
 using RequestHandle = std::function<HttpResponse(HttpRequest&)>;
 
-// `pool` null: inline on the IO thread.
-http::Server::AsyncHandler DispatchRequests(RequestHandle handle, WorkerPool* pool);
+// `pool` null: inline on the IO thread. `pool_full` answers a request the pool refused (null:
+// PoolFullResponse); it must be thread-safe.
+http::Server::AsyncHandler DispatchRequests(
+    RequestHandle handle, WorkerPool* pool,
+    std::function<HttpResponse(const HttpRequest&)> pool_full = nullptr);
 
 // The answer to a request the pool had no room for (503 ServiceUnavailable, Query XML).
 HttpResponse PoolFullResponse(const HttpRequest& request);

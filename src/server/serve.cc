@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "base/log.h"
 #include "http/server.h"
@@ -155,10 +156,9 @@ int Serve(const ServeOptions& options) {
 
   http::ServerOptions server_options;
   server_options.io_threads = options.threads;
-  // S3 uploads arrive whole for now (the HTTP server reads a body before handing it over): the
-  // server's limit fits them, and every other route keeps --max-body-bytes (protocol::Router).
-  server_options.max_body_bytes =
-      std::max(options.max_body_bytes, protocol::S3WireBodyLimit(options.node.s3_max_body_bytes));
+  // S3 uploads are streamed (below) and capped by the S3 handler; every other body is read whole
+  // up to --max-body-bytes.
+  server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_client = options.max_connections_per_client;
   server_options.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
@@ -212,19 +212,49 @@ int Serve(const ServeOptions& options) {
   if (worker_threads > 0) {
     workers = std::make_unique<WorkerPool>(WorkerPoolOptions{
         .name = "request", .threads = worker_threads, .max_queue = options.worker_queue});
-    server_options.worker_pool = workers.get();
   }
-  http::Server server(server_options, DispatchRequests(
-                                          [&router, &gate](HttpRequest& request) {
-                                            if (!gate.Wait()) {
-                                              HttpResponse unavailable;
-                                              unavailable.status = 503;
-                                              unavailable.body = "irsa is shutting down\n";
-                                              return unavailable;
-                                            }
-                                            return router.Handle(request);
-                                          },
-                                          workers.get()));
+  // S3 bodies are streamed (protocol/s3_rest.h): uploads (PUT and POST to the S3 endpoint) are
+  // handed over while they arrive and downloads written while they are sent, each on a thread of
+  // this pool, never read whole into memory.
+  WorkerPool s3_streams(WorkerPoolOptions{.name = "s3-stream",
+                                          .threads = options.s3_stream_threads,
+                                          .max_queue = options.s3_stream_queue});
+  server_options.worker_pool = &s3_streams;
+  server_options.stream_body = [&router](const HttpRequest& request) {
+    return (request.method == "PUT" || request.method == "POST") && router.RoutesToS3(request);
+  };
+  // Errors the HTTP server produces itself (503 when a pool is full, 413, 400, 408, ...) in the
+  // envelope of the endpoint the request was for: S3's XML for S3, the Query XML otherwise.
+  server_options.request_error_responder =
+      [&router](const Error& error, const HttpRequest& request) -> std::optional<HttpResponse> {
+    if (router.RoutesToS3(request)) return protocol::RenderS3ServerError(error, request);
+    return std::nullopt;
+  };
+  auto shutting_down = [] {
+    HttpResponse unavailable;
+    unavailable.status = 503;
+    unavailable.body = "irsa is shutting down\n";
+    return unavailable;
+  };
+  http::Server server(server_options,
+                      DispatchRequests(
+                          [&router, &gate, shutting_down](HttpRequest& request) {
+                            if (!gate.Wait()) return shutting_down();
+                            return router.Handle(request);
+                          },
+                          workers.get(),
+                          [&router](const HttpRequest& request) {
+                            if (router.RoutesToS3(request)) {
+                              return protocol::RenderS3ServerError(
+                                  errors::ServiceUnavailable("every request worker is busy"),
+                                  request);
+                            }
+                            return PoolFullResponse(request);
+                          }),
+                      [&router, &gate, shutting_down](HttpRequest& request, ByteSource& body) {
+                        if (!gate.Wait()) return shutting_down();
+                        return router.HandleS3Stream(request, body);
+                      });
   // Every return below abandons the gate before `server` stops (declared after it).
   struct AbandonOnExit {
     ConfigurationGate& gate;

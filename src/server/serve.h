@@ -27,6 +27,10 @@ struct ServeOptions {
   static constexpr int kAutoWorkerThreads = -1;
   int worker_threads = kAutoWorkerThreads;
   size_t worker_queue = 4096;
+  // Threads that stream S3 bodies (uploads read from the connection, downloads written to it;
+  // each holds a thread for its transfer) and how many may wait for one (beyond: 503 SlowDown).
+  int s3_stream_threads = 16;
+  size_t s3_stream_queue = 64;
   std::string log_level = "info";
   size_t max_body_bytes = 1 << 20;
   // Connection limits (http::ServerOptions, "Connection limits").

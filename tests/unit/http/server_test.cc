@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -470,6 +471,38 @@ TEST_F(ServerTest, CustomErrorResponder) {
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(r->Header("content-type"), "application/json");
   EXPECT_EQ(r->body, "{\"code\":\"BadRequest\",\"id\":\"" + r->Header("x-amzn-requestid") + "\"}");
+}
+
+TEST_F(ServerTest, RequestErrorResponderSeesTheRequestAndMayDecline) {
+  options_.max_body_bytes = 8;
+  options_.request_error_responder = [](const Error& e,
+                                        const HttpRequest& req) -> std::optional<HttpResponse> {
+    if (!req.path.starts_with("/own/")) return std::nullopt;
+    HttpResponse r;
+    r.status = e.http_status();
+    r.body = "own " + e.code() + " " + req.method + " " + req.path + " " +
+             std::string(req.Header("x-tag")) + " " + req.request_id;
+    return r;
+  };
+  StartServer();
+  {
+    RawClient c(port_);
+    auto r = c.RoundTrip(
+        "PUT /own/k HTTP/1.1\r\nHost: x\r\nX-Tag: t1\r\nContent-Length: 20\r\n\r\n"
+        "01234567890123456789");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+    EXPECT_EQ(r->body, "own RequestEntityTooLarge PUT /own/k t1 " + r->Header("x-amzn-requestid"));
+  }
+  {
+    RawClient c(port_);
+    auto r = c.RoundTrip(
+        "PUT /other HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n"
+        "01234567890123456789");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+    EXPECT_THAT(r->body, HasSubstr("<Code>RequestEntityTooLarge</Code>"));  // the default
+  }
 }
 
 TEST_F(ServerTest, AccessLogLineWithoutSecrets) {
