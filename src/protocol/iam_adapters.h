@@ -48,5 +48,6 @@ void RegisterIamPrincipalPolicyActions(QueryActionTable& iam);
 void RegisterIamSurfaceActions(QueryActionTable& iam);
 void RegisterIamGroupActions(QueryActionTable& iam);
 void RegisterIamInstanceProfileActions(QueryActionTable& iam);
+void RegisterIamOutboundFederationActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

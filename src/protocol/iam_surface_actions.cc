@@ -6,6 +6,7 @@ namespace irsa::protocol {
 void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamGroupActions(iam);
   RegisterIamInstanceProfileActions(iam);
+  RegisterIamOutboundFederationActions(iam);
 }
 
 }  // namespace irsa::protocol

@@ -315,6 +315,7 @@ void RegisterStsActions(QueryActionTable& sts) {
   sts["GetSessionToken"].authorization = Authorization::kAlwaysAllowed;
   Declare(sts, "sts", "GetFederationToken", GetFederationToken,
           {"federated-user", ResolveFederatedUser}, {RequestTagKeys()});
+  RegisterStsWebIdentityTokenActions(sts);  // sts_web_identity_token_actions.cc
 }
 
 }  // namespace irsa::protocol

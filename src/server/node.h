@@ -25,6 +25,7 @@
 #include "iam/service_context.h"
 #include "kube/api.h"
 #include "oidc/clusters.h"
+#include "oidc/outbound_issuers.h"
 #include "oidc/remote_issuer_keys.h"
 #include "protocol/authn.h"
 #include "protocol/router.h"
@@ -35,6 +36,7 @@
 #include "store/store.h"
 #include "sts/session_token.h"
 #include "sts/sts_service.h"
+#include "sts/web_identity_token.h"
 
 namespace irsa::server {
 
@@ -139,6 +141,8 @@ class Node {
   std::unique_ptr<kube::KubeApi> kube_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<sts::StsService> sts_;
+  std::unique_ptr<oidc::OutboundIssuers> outbound_issuers_;
+  std::unique_ptr<sts::WebIdentityTokens> web_identity_tokens_;
   std::unique_ptr<s3::LocalBackend> s3_backend_;
   std::unique_ptr<s3::S3Service> s3_;
   std::unique_ptr<protocol::Router> router_;

@@ -62,7 +62,8 @@ std::string SampleQuery() {
          "&GroupName=walk-group&InstanceProfileName=walk-profile"
          "&AWSServiceName=autoscaling.amazonaws.com"
          "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"
-         "AWSServiceRoleForAutoScaling%2Fx";
+         "AWSServiceRoleForAutoScaling%2Fx"
+         "&Audience.member.1=walk-audience&SigningAlgorithm=ES384";
 }
 
 // The value each condition key must carry for the sample request: the parameter it comes from,
@@ -80,6 +81,9 @@ const std::map<std::string, std::string>& ExpectedValues() {
       {"sts:SourceIdentity", "walk-source"},
       {"sts:TransitiveTagKeys", "team"},
       {"iam:AWSServiceName", "autoscaling.amazonaws.com"},
+      {"sts:IdentityTokenAudience", "walk-audience"},
+      {"sts:DurationSeconds", "300"},  // GetWebIdentityToken's default lifetime
+      {"sts:SigningAlgorithm", "ES384"},
   };
   return *values;
 }
