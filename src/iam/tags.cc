@@ -9,6 +9,7 @@
 namespace irsa::iam {
 namespace {
 
+constexpr size_t kMaxTagsPerRequest = 50;  // tagListType's max in the IAM model
 constexpr std::string_view kTagPattern =
     "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+";
 
@@ -52,6 +53,11 @@ bool IsValidTagText(std::string_view text) {
 }
 
 Status ValidateTags(const std::vector<Tag>& tags, int64_t max_tags, std::string_view resource) {
+  // The model's limit on one request's Tags list is a ValidationError, as on AWS; a quota set
+  // below it (and the merged total of TagX) is LimitExceeded.
+  if (tags.size() > kMaxTagsPerRequest) {
+    return ConstraintError("[...]", "tags", "Member must have length less than or equal to 50");
+  }
   if (static_cast<int64_t>(tags.size()) > max_tags) return TooManyTags(max_tags, resource);
   for (size_t i = 0; i < tags.size(); ++i) {
     const std::string n = std::to_string(i + 1);

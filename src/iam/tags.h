@@ -20,8 +20,10 @@ namespace irsa::iam {
 bool IsValidTagText(std::string_view text);
 
 // Checks one Tag*/Create* tag list: lengths, charset, no duplicate keys (InvalidInput
-// "Duplicate tag keys found. Please note that Tag keys are case insensitive."), and at most
-// `max_tags` entries (LimitExceeded "Cannot exceed quota for TagsPer<resource>: <max>").
+// "Duplicate tag keys found. Please note that Tag keys are case insensitive."), at most 50
+// entries (the model's list limit: ValidationError "... at 'tags' failed to satisfy constraint:
+// Member must have length less than or equal to 50"), and at most `max_tags` entries
+// (LimitExceeded "Cannot exceed quota for TagsPer<resource>: <max>", for a quota set lower).
 // `resource` is the quota suffix: "Role", "User", "Policy", "OpenIdConnectProvider".
 Status ValidateTags(const std::vector<Tag>& tags, int64_t max_tags, std::string_view resource);
 // Checks an Untag* key list: 1..50 keys, each a valid key.

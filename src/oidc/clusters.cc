@@ -6,9 +6,7 @@
 
 #include "base/encoding.h"
 #include "base/strings.h"
-#include "crypto/jwk.h"
 #include "crypto/signature.h"
-#include "jwt/jwk_json.h"
 #include "store/json_fields.h"
 
 namespace irsa::oidc {
@@ -67,28 +65,6 @@ Result<ClusterRecord> ClusterFromBody(const std::string& body) {
   return c;
 }
 
-struct StoredKey {
-  SigningKeyInfo info;
-  std::string private_pem;
-};
-
-std::string KeyBody(const SigningKeyInfo& k) {
-  json::object o{{"kid", k.kid}, {"alg", k.algorithm}, {"created", Nanos(k.created)}};
-  if (k.retired) o["retired"] = Nanos(*k.retired);
-  return json::serialize(o);
-}
-
-Result<StoredKey> KeyFromRow(const store::Row& row) {
-  IRSA_TRY(json::object o, store::ParseStoredObject(row.body, "signing key"));
-  StoredKey k;
-  k.info.kid = store::JsonString(o, "kid");
-  k.info.algorithm = store::JsonString(o, "alg");
-  k.info.created = FromNanos(store::JsonInt(o, "created"));
-  if (o.contains("retired")) k.info.retired = FromNanos(store::JsonInt(o, "retired"));
-  k.private_pem = row.secret;
-  return k;
-}
-
 Status ValidateName(const std::string& name) {
   // EKS: 1-100 characters, [0-9A-Za-z][A-Za-z0-9\-_]*
   bool ok =
@@ -109,14 +85,7 @@ Error NoCluster(const std::string& name) {
 
 Result<store::Row> NewKeyRow(const std::string& account, const std::string& cluster,
                              const std::string& algorithm, SystemTime now) {
-  crypto::KeyType type = algorithm == "RS256" ? crypto::KeyType::kRsa : crypto::KeyType::kEcP256;
-  IRSA_TRY(crypto::PrivateKey key, crypto::PrivateKey::Generate(type, 2048));
-  SigningKeyInfo info{key.key_id(), algorithm, now, std::nullopt};
-  store::Row row;
-  row.id = {account, kSigningKey, cluster, info.kid};
-  row.body = KeyBody(info);
-  row.secret = key.ToPkcs8Pem();
-  return row;
+  return NewSigningKeyRow({account, kSigningKey, cluster, ""}, algorithm, now);
 }
 
 }  // namespace
@@ -258,10 +227,10 @@ Result<std::string> ClusterRegistry::RotateKeys(const std::string& account,
     IRSA_TRY(store::Page page,
              tx.List({.account = account, .kind = kSigningKey, .parent = name, .limit = 1000}));
     for (const auto& row : page.rows) {
-      IRSA_TRY(StoredKey k, KeyFromRow(row));
+      IRSA_TRY(StoredSigningKey k, SigningKeyFromRow(row));
       if (k.info.retired) {
         // Past its publication window: no unexpired token can name it any more.
-        if (now - *k.info.retired > std::chrono::seconds(options_.max_token_lifetime_seconds)) {
+        if (SigningKeyExpired(k.info, now, options_.max_token_lifetime_seconds)) {
           IRSA_TRY(bool deleted, tx.Delete(row.id));
           (void)deleted;
         }
@@ -269,7 +238,7 @@ Result<std::string> ClusterRegistry::RotateKeys(const std::string& account,
       }
       k.info.retired = now;
       store::Row retired = row;
-      retired.body = KeyBody(k.info);
+      retired.body = SigningKeyBody(k.info);
       IRSA_RETURN_IF_ERROR(tx.Upsert(retired));
     }
     return tx.Insert(key_row);
@@ -285,7 +254,7 @@ Result<std::vector<SigningKeyInfo>> ClusterRegistry::ListKeys(const std::string&
     IRSA_TRY(store::Page page,
              tx.List({.account = account, .kind = kSigningKey, .parent = c.name, .limit = 1000}));
     for (const auto& row : page.rows) {
-      IRSA_TRY(StoredKey k, KeyFromRow(row));
+      IRSA_TRY(StoredSigningKey k, SigningKeyFromRow(row));
       out.push_back(k.info);
     }
     return OkStatus();
@@ -306,7 +275,7 @@ Result<int> ClusterRegistry::RotateDueKeys() {
       IRSA_TRY(store::Page keys,
                tx.List({.account = account, .kind = kSigningKey, .parent = name, .limit = 1000}));
       for (const auto& row : keys.rows) {
-        IRSA_TRY(StoredKey k, KeyFromRow(row));
+        IRSA_TRY(StoredSigningKey k, SigningKeyFromRow(row));
         if (!k.info.retired &&
             now - k.info.created >= std::chrono::seconds(options_.rotation_period_seconds)) {
           due.emplace_back(account, name);
@@ -325,44 +294,32 @@ Result<int> ClusterRegistry::RotateDueKeys() {
 Result<std::shared_ptr<const HostedIssuer>> ClusterRegistry::Build(const ClusterRecord& cluster) {
   auto issuer = std::make_shared<HostedIssuer>();
   issuer->cluster = cluster;
-  auto keys = std::make_shared<jwt::KeySet>();
-  std::vector<crypto::Jwk> jwks;
   const SystemTime now = clock_.Now();
-  std::vector<StoredKey> stored;
+  std::vector<StoredSigningKey> stored;
   IRSA_RETURN_IF_ERROR(store_.Read([&](store::StoreTx& tx) -> Status {
     IRSA_TRY(store::Page page, tx.List({.account = cluster.account,
                                         .kind = kSigningKey,
                                         .parent = cluster.name,
                                         .limit = 1000}));
     for (const auto& row : page.rows) {
-      IRSA_TRY(StoredKey k, KeyFromRow(row));
+      IRSA_TRY(StoredSigningKey k, SigningKeyFromRow(row));
       stored.push_back(std::move(k));
     }
     return OkStatus();
   }));
-  std::optional<SystemTime> newest;
-  for (const auto& k : stored) {
-    if (k.info.retired &&
-        now - *k.info.retired > std::chrono::seconds(options_.max_token_lifetime_seconds)) {
-      continue;
-    }
-    IRSA_TRY(crypto::PrivateKey key, crypto::PrivateKey::FromPem(k.private_pem));
-    std::optional<crypto::JwsAlg> alg = crypto::ParseJwsAlg(k.info.algorithm);
-    IRSA_RETURN_IF_ERROR(keys->Add(k.info.kid, key.public_key(), alg));
-    IRSA_TRY(crypto::Jwk jwk, crypto::ExportJwk(key.public_key(), alg, k.info.kid));
-    jwks.push_back(std::move(jwk));
-    if (!k.info.retired && (!newest || k.info.created > *newest)) {
-      newest = k.info.created;
-      issuer->active_kid = k.info.kid;
-      issuer->active_algorithm = k.info.algorithm;
-      issuer->active_key = std::make_shared<const crypto::PrivateKey>(std::move(key));
-    }
+  IRSA_TRY(PublishedKeys published,
+           BuildPublishedKeys(stored, now, options_.max_token_lifetime_seconds));
+  // A cluster signs with one algorithm: its newest active key of that algorithm.
+  if (auto it = published.active.find(cluster.key_algorithm); it != published.active.end()) {
+    issuer->active_kid = it->second.kid;
+    issuer->active_algorithm = it->second.algorithm;
+    issuer->active_key = it->second.key;
   }
   if (!issuer->active_key) {
     return errors::ServiceFailure("cluster " + cluster.name + " has no active signing key");
   }
-  issuer->published = std::move(keys);
-  issuer->jwks_json = jwt::JwksToJson(jwks);
+  issuer->published = std::move(published.keys);
+  issuer->jwks_json = std::move(published.jwks_json);
   issuer->discovery_json = json::serialize(
       json::object{{"issuer", cluster.issuer},
                    {"jwks_uri", cluster.issuer + "/keys"},

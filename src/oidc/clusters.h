@@ -28,6 +28,7 @@
 #include "jwt/mint.h"
 #include "jwt/verify.h"
 #include "oidc/issuer_keys.h"
+#include "oidc/signing_keys.h"
 #include "store/generation_cache.h"
 #include "store/store.h"
 
@@ -56,13 +57,6 @@ struct ClusterSpec {
   std::vector<std::pair<std::string, std::string>> tags;
   std::string authentication_mode = "API";
   bool bootstrap_cluster_creator_admin = false;
-};
-
-struct SigningKeyInfo {
-  std::string kid;
-  std::string algorithm;
-  SystemTime created{};
-  std::optional<SystemTime> retired;  // unset while active
 };
 
 // Everything needed to serve and use one hosted issuer, immutable once built.

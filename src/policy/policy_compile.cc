@@ -236,6 +236,22 @@ bool PassesLegacyParse(const RawDocument& document) {
   return true;
 }
 
+// S3 resource types whose ARNs carry a region (access points, Batch Operations jobs, Storage
+// Lens, Access Grants): `rest` is "<region>:<account>:<resource>". Buckets and objects do not.
+bool S3RegionalResource(std::string_view rest) {
+  size_t region_end = rest.find(':');
+  if (region_end == std::string_view::npos) return false;
+  std::string_view after_region = rest.substr(region_end + 1);
+  size_t account_end = after_region.find(':');
+  if (account_end == std::string_view::npos) return false;
+  std::string_view resource = after_region.substr(account_end + 1);
+  for (std::string_view prefix : {"accesspoint/", "job/", "storage-lens/", "storage-lens-group/",
+                                  "access-grants/", "async-request/"}) {
+    if (resource.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 constexpr std::array<std::string_view, 13> kIamResourcePrefixes = {"user/",
                                                                    "federated-user/",
                                                                    "role/",
@@ -289,8 +305,10 @@ std::optional<std::string> ResourceFormatError(const std::string& resource) {
   std::string_view service = rest.substr(0, third);
   std::string_view after_service =
       third == std::string_view::npos ? std::string_view{} : rest.substr(third + 1);
-  if ((service == "iam" || service == "s3") && !after_service.starts_with(":")) {
-    if (service == "iam") return "IAM resource " + resource + " cannot contain region information.";
+  if (service == "iam" && !after_service.starts_with(":")) {
+    return "IAM resource " + resource + " cannot contain region information.";
+  }
+  if (service == "s3" && !after_service.starts_with(":") && !S3RegionalResource(after_service)) {
     return "Resource " + resource + " can not contain region information.";
   }
   if (service == "iam") {
@@ -311,6 +329,22 @@ std::optional<std::string> ResourceFormatError(const std::string& resource) {
     }
   }
   return std::nullopt;
+}
+
+// What a role trust policy may name: "*", and of STS the role-assumption actions and the
+// permissions checked with them (sts:AssumeRole, sts:AssumeRoleWithWebIdentity,
+// sts:AssumeRoleWithSAML, sts:TagSession, sts:SetSourceIdentity, sts:SetContext), or any
+// wildcard pattern of sts.
+bool IsTrustPolicyAction(std::string_view action) {
+  if (action == "*") return true;
+  if (action.size() < 4 || !EqualsIgnoreCase(action.substr(0, 4), "sts:")) return false;
+  std::string_view name = action.substr(4);
+  if (name.find_first_of("*?") != std::string_view::npos) return true;
+  for (std::string_view allowed : {"AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML",
+                                   "TagSession", "SetSourceIdentity", "SetContext"}) {
+    if (EqualsIgnoreCase(name, allowed)) return true;
+  }
+  return false;
 }
 
 // Stage 8; nullopt if valid.
@@ -404,6 +438,16 @@ Status Validate(const RawDocument& document, PolicyKind kind, const CompileOptio
     const StringList& list = statement.action.present ? statement.action : statement.not_action;
     for (const std::string& action : list.values) {
       if (auto error = ActionFormatError(action)) return Malformed(*error);
+    }
+  }
+  if (kind == PolicyKind::kTrust) {
+    for (const RawStatement& statement : document.statements) {
+      const StringList& list = statement.action.present ? statement.action : statement.not_action;
+      for (const std::string& action : list.values) {
+        if (!IsTrustPolicyAction(action)) {
+          return Malformed("AssumeRole policy may only specify STS AssumeRole actions.");
+        }
+      }
     }
   }
   for (const RawStatement& statement : document.statements) {

@@ -127,6 +127,16 @@ std::optional<PrincipalPattern> PrincipalPattern::Compile(std::string_view type_
     }
     return pattern;
   }
+  if (type_key == "Federated" && value.starts_with("arn:")) {
+    // An IAM identity provider: arn:aws:iam::<account>:oidc-provider/… or saml-provider/…; an
+    // empty or malformed account is an invalid principal, as on AWS.
+    auto arn = Arn::Parse(value);
+    if (!arn || arn->partition.empty() || arn->service != "iam" || !IsAccountId(arn->account) ||
+        !(arn->resource.starts_with("oidc-provider/") ||
+          arn->resource.starts_with("saml-provider/"))) {
+      return std::nullopt;
+    }
+  }
   if (type_key == "Federated" || type_key == "Service") {
     pattern.kind_ = type_key == "Federated" ? Kind::kFederated : Kind::kService;
     pattern.any_of_type_ = value == "*";

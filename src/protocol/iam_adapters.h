@@ -55,5 +55,6 @@ void RegisterIamKeyActions(QueryActionTable& iam);
 void RegisterIamServerCertificateActions(QueryActionTable& iam);
 void RegisterIamAccountActions(QueryActionTable& iam);
 void RegisterIamSamlActions(QueryActionTable& iam);
+void RegisterIamOutboundFederationActions(QueryActionTable& iam);
 
 }  // namespace irsa::protocol

@@ -13,6 +13,7 @@ void RegisterIamSurfaceActions(QueryActionTable& iam) {
   RegisterIamServerCertificateActions(iam);
   RegisterIamAccountActions(iam);
   RegisterIamSamlActions(iam);
+  RegisterIamOutboundFederationActions(iam);
 }
 
 }  // namespace irsa::protocol

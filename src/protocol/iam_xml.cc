@@ -181,7 +181,12 @@ void WritePolicyMembers(XmlWriter& w, const iam::PolicyInfo& info, PolicyView vi
     w.Element("Description", p.description);
   }
   w.Timestamp("CreateDate", p.created).Timestamp("UpdateDate", p.updated);
-  if (view != PolicyView::kList) WriteTags(w, p.tags);
+  // GetPolicy answers <Tags/> for a policy without tags, as AWS does; CreatePolicy omits it.
+  if (view == PolicyView::kGet) {
+    WriteTagList(w, p.tags);
+  } else if (view != PolicyView::kList) {
+    WriteTags(w, p.tags);
+  }
 }
 
 void WritePolicyVersionMembers(XmlWriter& w, const iam::PolicyVersionInfo& info,

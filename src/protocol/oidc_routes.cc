@@ -59,4 +59,35 @@ Router::PrefixHandler MakeOidcIssuerHandler(oidc::ClusterRegistry& clusters) {
   };
 }
 
+Router::PrefixHandler MakeOutboundIssuerHandler(oidc::OutboundIssuers& issuers) {
+  return [&issuers](HttpRequest& request) -> HttpResponse {
+    // /outbound/<ID>/<document>
+    std::string_view rest = std::string_view(request.path).substr(10);
+    size_t slash = rest.find('/');
+    std::string id(rest.substr(0, slash));
+    std::string_view document = slash == std::string_view::npos ? "" : rest.substr(slash);
+    auto not_found = [&] {
+      HttpResponse r = Json(404, "{\"message\":\"no such issuer document\"}", "oidc", "NotFound");
+      r.labels.error_code = "NotFound";
+      return r;
+    };
+    if (request.method != "GET" && request.method != "HEAD") return not_found();
+    Result<std::optional<std::shared_ptr<const oidc::AccountIssuer>>> issuer =
+        issuers.IssuerById(id);
+    if (!issuer.ok()) return RestError(issuer.error(), request, "oidc", "OutboundIssuer");
+    if (!*issuer) return not_found();
+    if (document == "/.well-known/openid-configuration") {
+      HttpResponse r = Json(200, (**issuer)->discovery_json, "oidc", "OutboundDiscovery");
+      r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+      return r;
+    }
+    if (document == "/.well-known/jwks.json") {
+      HttpResponse r = Json(200, (**issuer)->jwks_json, "oidc", "OutboundKeys");
+      r.headers.emplace_back("Cache-Control", "public, max-age=300");
+      return r;
+    }
+    return not_found();
+  };
+}
+
 }  // namespace irsa::protocol

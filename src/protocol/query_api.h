@@ -27,6 +27,10 @@ struct ServiceContext;
 }
 namespace irsa::sts {
 class StsService;
+class WebIdentityTokens;
+}  // namespace irsa::sts
+namespace irsa::oidc {
+class OutboundIssuers;
 }
 
 namespace irsa::protocol {
@@ -36,6 +40,8 @@ struct QueryServices {
   const iam::ServiceContext* iam = nullptr;
   const authz::Authorizer* authorizer = nullptr;
   sts::StsService* sts = nullptr;
+  oidc::OutboundIssuers* outbound = nullptr;              // IAM outbound federation
+  sts::WebIdentityTokens* web_identity_tokens = nullptr;  // STS GetWebIdentityToken
 };
 
 struct QueryCall {
@@ -87,6 +93,7 @@ void RegisterIamSimulationActions(QueryActionTable& iam);  // from RegisterIamPo
 void RegisterStsActions(QueryActionTable& sts);
 // AssumeRoleWithSAML (sts_saml_actions.cc), from RegisterStsActions.
 void RegisterStsSamlActions(QueryActionTable& sts);
+void RegisterStsWebIdentityTokenActions(QueryActionTable& sts);  // from RegisterStsActions
 
 // Shared model validation for IAM list paging: MaxItems 1-1000 (default 100), Marker 1-320.
 struct Paging {

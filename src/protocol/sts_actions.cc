@@ -323,6 +323,7 @@ void RegisterStsActions(QueryActionTable& sts) {
   Declare(sts, "sts", "GetFederationToken", GetFederationToken,
           {"federated-user", ResolveFederatedUser}, {RequestTagKeys()});
   RegisterStsSamlActions(sts);
+  RegisterStsWebIdentityTokenActions(sts);  // sts_web_identity_token_actions.cc
 }
 
 }  // namespace irsa::protocol

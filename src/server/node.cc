@@ -158,10 +158,16 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
                                       *app->hosted_clusters_, *app->hosted_clusters_, kube_options);
   app->sts_ = std::make_unique<sts::StsService>(*app->iam_ctx_, *app->clusters_, *app->sessions_,
                                                 *app->authorizer_, *app->audit_);
+  app->outbound_issuers_ = std::make_unique<oidc::OutboundIssuers>(
+      *app->store_, app->clock_, app->random_, app->clusters_->options().issuer_base);
+  app->web_identity_tokens_ = std::make_unique<sts::WebIdentityTokens>(
+      *app->iam_ctx_, *app->outbound_issuers_, *app->authorizer_, *app->audit_);
   protocol::QueryServices services;
   services.iam = app->iam_ctx_.get();
   services.authorizer = app->authorizer_.get();
   services.sts = app->sts_.get();
+  services.outbound = app->outbound_issuers_.get();
+  services.web_identity_tokens = app->web_identity_tokens_.get();
   protocol::RouterOptions router_options;
   router_options.max_body_bytes = o.max_body_bytes;
   if (o.enable_reset) {
@@ -179,6 +185,8 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeOptions& options) {
   app->router_->AddPrefix("/tags/", eks);
   if (o.serve_s3) IRSA_RETURN_IF_ERROR(app->OpenS3());
   app->router_->AddPrefix("/id/", protocol::MakeOidcIssuerHandler(*app->clusters_));
+  app->router_->AddPrefix("/outbound/",
+                          protocol::MakeOutboundIssuerHandler(*app->outbound_issuers_));
   kube::KubeApi* kube = app->kube_.get();
   app->router_->AddPrefix("/k8s/", [kube](HttpRequest& request) {
     // /k8s/<cluster>/<API path>: the Kubernetes API of a hosted cluster.

@@ -26,6 +26,7 @@
 #include "iam/service_context.h"
 #include "kube/api.h"
 #include "oidc/clusters.h"
+#include "oidc/outbound_issuers.h"
 #include "oidc/remote_issuer_keys.h"
 #include "protocol/authn.h"
 #include "protocol/router.h"
@@ -37,6 +38,7 @@
 #include "store/store.h"
 #include "sts/session_token.h"
 #include "sts/sts_service.h"
+#include "sts/web_identity_token.h"
 
 namespace irsa::server {
 
@@ -155,6 +157,8 @@ class Node {
   std::unique_ptr<sts::StsService> sts_;
   std::unique_ptr<HttpStreamClient> s3_forward_client_;
   std::unique_ptr<s3::ObjectBackend> s3_backend_;
+  std::unique_ptr<oidc::OutboundIssuers> outbound_issuers_;
+  std::unique_ptr<sts::WebIdentityTokens> web_identity_tokens_;
   std::unique_ptr<s3::S3Service> s3_;
   std::unique_ptr<protocol::Router> router_;
   std::optional<std::pair<std::string, std::string>> generated_admin_key_;

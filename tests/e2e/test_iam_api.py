@@ -238,7 +238,8 @@ class IamApiTest(IamTestCase):
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             iam.tag_role(RoleName="my-role",
                          Tags=[{"Key": "y%d" % i, "Value": "v"} for i in range(51)])
-        self.assertError(ctx, "LimitExceeded", 409, "Cannot exceed quota for TagsPerRole: 50")
+        self.assertIn("at 'tags' failed to satisfy constraint: Member must have length less "
+                      "than or equal to 50", self.assertError(ctx, "ValidationError", 400))
         self.assertEqual(len(self.iam.list_role_tags(RoleName="my-role")["Tags"]), 30)
 
     def test_permissions_boundary(self):

@@ -290,6 +290,49 @@ INSTANTIATE_TEST_SUITE_P(
             R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:us-east-1::b"}})",
             ID, "Resource arn:aws:s3:us-east-1::b can not contain region information."},
         ValidationCase{
+            "trust policy: unknown STS action",
+            R"({"Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:BadAssumeRole"}})",
+            TRUST, "AssumeRole policy may only specify STS AssumeRole actions."},
+        ValidationCase{
+            "trust policy: another service's action",
+            R"({"Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["sts:AssumeRole","s3:GetObject"]}})",
+            TRUST, "AssumeRole policy may only specify STS AssumeRole actions."},
+        ValidationCase{
+            "trust policy: every assumption action, tagging, source identity, context, wildcards",
+            R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["sts:AssumeRole","sts:assumerolewithwebidentity","sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity","sts:SetContext"]},{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["sts:*","sts:Assume*","*"]}]})",
+            TRUST, "OK"},
+        ValidationCase{
+            "identity policy: any action",
+            R"({"Statement":{"Effect":"Allow","Action":"sts:BadAssumeRole","Resource":"*"}})", ID,
+            "OK"},
+        ValidationCase{
+            "trust policy: provider ARN without account",
+            R"({"Statement":{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam:::oidc-provider/example.com"},"Action":"sts:AssumeRoleWithWebIdentity"}})",
+            TRUST,
+            "Invalid principal in policy: "
+            "\"Federated\":\"arn:aws:iam:::oidc-provider/example.com\""},
+        ValidationCase{
+            "trust policy: provider ARN with account, and a provider name",
+            R"({"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/example.com"},"Action":"sts:AssumeRoleWithWebIdentity"},{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]})",
+            TRUST, "OK"},
+        ValidationCase{
+            "S3 access point with region",
+            R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:us-east-1:111122223333:accesspoint/x"}})",
+            ID, "OK"},
+        ValidationCase{
+            "S3 access point objects with region",
+            R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:*:111122223333:accesspoint/x/object/*"}})",
+            ID, "OK"},
+        ValidationCase{
+            "S3 Batch Operations job with region",
+            R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:us-east-1:111122223333:job/*"}})",
+            ID, "OK"},
+        ValidationCase{
+            "S3 object with region and account",
+            R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:us-east-1:111122223333:b/k"}})",
+            ID,
+            "Resource arn:aws:s3:us-east-1:111122223333:b/k can not contain region information."},
+        ValidationCase{
             "IAM path",
             R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:iam::111122223333:thing/x"}})",
             ID,

@@ -73,7 +73,8 @@ std::string SampleQuery() {
          "&SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Asaml-provider%2Fwalk-saml"
          "&DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2F"
          "AWSServiceRoleForAutoScaling%2Fx"
-         "&Arn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fwalk-role";
+         "&Arn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fwalk-role"
+         "&Audience.member.1=walk-audience&SigningAlgorithm=ES384";
 }
 
 // The value each condition key must carry for the sample request: the parameter it comes from,
@@ -91,6 +92,9 @@ const std::map<std::string, std::string>& ExpectedValues() {
       {"sts:SourceIdentity", "walk-source"},
       {"sts:TransitiveTagKeys", "team"},
       {"iam:AWSServiceName", "autoscaling.amazonaws.com"},
+      {"sts:IdentityTokenAudience", "walk-audience"},
+      {"sts:DurationSeconds", "300"},  // GetWebIdentityToken's default lifetime
+      {"sts:SigningAlgorithm", "ES384"},
   };
   return *values;
 }
