@@ -304,6 +304,11 @@ TEST_F(KeysCertsTest, ServerCertificateKeyMustMatchAndIsNeverReturned) {
   auto moved = GetServerCertificate(ctx(), kAccount, "WWW");
   ASSERT_OK(moved);
   EXPECT_EQ(moved->arn, "arn:aws:iam::111122223333:server-certificate/edge/www");
+  input.name = "other";
+  ASSERT_OK(UploadServerCertificate(ctx(), kAccount, input));
+  EXPECT_ERROR(UpdateServerCertificate(ctx(), kAccount, "www", std::string("OTHER"), std::nullopt),
+               "EntityAlreadyExists", "The Server Certificate with name OTHER already exists.");
+  ASSERT_OK(DeleteServerCertificate(ctx(), kAccount, "other"));
   quotas_.server_certificates_per_account = 1;
   input.name = "second";
   EXPECT_ERROR(UploadServerCertificate(ctx(), kAccount, input), "LimitExceeded",
