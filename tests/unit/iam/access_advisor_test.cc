@@ -4,10 +4,12 @@
 
 #include <gmock/gmock.h>
 
+#include "authz/authorizer.h"
 #include "iam/attachments.h"
 #include "iam/groups.h"
 #include "iam/inline_policies.h"
 #include "iam/policies.h"
+#include "iam/policy_source.h"
 #include "iam/roles.h"
 #include "iam/users.h"
 #include "unit/iam/iam_test_util.h"
@@ -153,6 +155,27 @@ TEST_F(AccessAdvisorTest, EverythingAllowedListsServedAndUsedServices) {
   ASSERT_NE(report, nullptr);
   EXPECT_THAT(Namespaces(*report), ElementsAre("dynamodb", "eks", "iam", "s3", "sts"));
   EXPECT_EQ(report->entities[0].type, "ROLE");
+}
+
+TEST_F(AccessAdvisorTest, TheAuthorizerRecordsAllowedDecisionsOnly) {
+  const ServiceContext context = ctx();
+  IamPolicySource source(context);
+  authz::Authorizer authorizer(source, clock_, nullptr, nullptr, &recorder_);
+  authz::Caller alice = UserCaller("alice");
+  auto record = GetUser(ctx(), kAccount, "alice");
+  ASSERT_OK(record);
+  alice.user_id = record->id;
+  alice.user_path = "/";
+  authz::RequestFacts facts;
+  facts.requested_region = "ap-south-1";
+  ASSERT_OK(authorizer.Authorize(alice, "s3:GetObject", "arn:aws:s3:::b/k", facts));
+  EXPECT_ERROR_CODE(authorizer.Authorize(alice, "s3:PutObject", "arn:aws:s3:::b/k", facts),
+                    "AccessDenied");
+  auto uses = recorder_.Uses(alice.arn);
+  ASSERT_EQ(uses.size(), 1u);
+  EXPECT_EQ(uses["s3"].last.region, "ap-south-1");
+  EXPECT_EQ(uses["s3"].actions.size(), 1u);
+  EXPECT_TRUE(uses["s3"].actions.contains("GetObject"));
 }
 
 TEST_F(AccessAdvisorTest, Refusals) {
