@@ -174,6 +174,29 @@ Status OutboundIssuers::RotateKeys(const std::string& account) {
   });
 }
 
+Result<int> OutboundIssuers::RotateDueKeys(int64_t period_seconds) {
+  if (period_seconds <= 0) return 0;
+  const SystemTime now = clock_.Now();
+  std::vector<std::string> due;
+  IRSA_RETURN_IF_ERROR(store_.Read([&](store::StoreTx& tx) -> Status {
+    IRSA_TRY(store::Page index, tx.List({.account = "", .kind = kIssuerIndex, .limit = 100000}));
+    for (const auto& entry : index.rows) {
+      IRSA_TRY(store::Page keys,
+               tx.List({.account = entry.ref, .kind = kSigningKey, .parent = "", .limit = 1000}));
+      for (const auto& row : keys.rows) {
+        IRSA_TRY(StoredSigningKey k, SigningKeyFromRow(row));
+        if (!k.info.retired && now - k.info.created >= std::chrono::seconds(period_seconds)) {
+          due.push_back(entry.ref);
+          break;
+        }
+      }
+    }
+    return OkStatus();
+  }));
+  for (const std::string& account : due) IRSA_RETURN_IF_ERROR(RotateKeys(account));
+  return static_cast<int>(due.size());
+}
+
 Result<std::optional<std::shared_ptr<const AccountIssuer>>> OutboundIssuers::ForAccount(
     const std::string& account) {
   return by_account_.GetOrLoad(account, [&] { return Load(account); });

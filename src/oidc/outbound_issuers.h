@@ -71,6 +71,9 @@ class OutboundIssuers {
   Result<OutboundFederation> Info(const std::string& account);
   // Retires the active keys and makes new ones; FeatureDisabled if never enabled.
   Status RotateKeys(const std::string& account);
+  // Rotates every account issuer whose active keys are older than `period_seconds` (enabled or
+  // not: a disabled issuer still publishes). Returns how many were rotated; 0 when period <= 0.
+  Result<int> RotateDueKeys(int64_t period_seconds);
 
   // The account's issuer (enabled or not), or nullopt if the feature was never enabled.
   Result<std::optional<std::shared_ptr<const AccountIssuer>>> ForAccount(

@@ -18,6 +18,17 @@ void KeyRotationJob::Start() {
       } else if (*rotated > 0) {
         log::Info("rotated cluster signing keys", {{"clusters", std::to_string(*rotated)}});
       }
+      if (outbound_ != nullptr) {
+        Result<int> accounts =
+            outbound_->RotateDueKeys(clusters_.options().rotation_period_seconds);
+        if (!accounts.ok()) {
+          log::Error("scheduled outbound issuer key rotation failed",
+                     {{"error", accounts.error().message()}});
+        } else if (*accounts > 0) {
+          log::Info("rotated outbound issuer signing keys",
+                    {{"accounts", std::to_string(*accounts)}});
+        }
+      }
       lock.lock();
     }
   });

@@ -103,6 +103,7 @@ class Node {
   const iam::ServiceContext& iam() const { return *iam_ctx_; }
   const NodeOptions& options() const { return options_; }
   oidc::ClusterRegistry& clusters() { return *clusters_; }
+  oidc::OutboundIssuers& outbound_issuers() { return *outbound_issuers_; }
   // Sets the base URL of hosted issuers (https://host:port) once the listener is bound. Call
   // before serving requests; not thread-safe.
   void set_issuer_base(std::string base);

@@ -330,8 +330,8 @@ int Serve(const ServeOptions& options) {
       data_dir.c_str(), data_dir.c_str(), http_url.c_str());
   std::fflush(stdout);
 
-  // Scheduled signing-key rotation of hosted clusters (when enabled).
-  KeyRotationJob rotation(node->clusters(), std::chrono::seconds(60));
+  // Scheduled signing-key rotation of hosted clusters and account issuers (when enabled).
+  KeyRotationJob rotation(node->clusters(), std::chrono::seconds(60), &node->outbound_issuers());
   if (options.node.key_rotation_seconds > 0) rotation.Start();
 
   int signal_number = http::RunUntilSignal(server, std::chrono::seconds(10));

@@ -133,5 +133,19 @@ TEST_F(OutboundIssuersTest, RotationKeepsRetiredKeysPublishedForTheTokenLifetime
   EXPECT_EQ(later->published->size(), 4u);  // the previous pair (retired now) and the new pair
 }
 
+TEST_F(OutboundIssuersTest, ScheduledRotationRotatesIssuersOlderThanThePeriod) {
+  ASSERT_TRUE(issuers_.Enable(kAccount).ok());
+  const std::string first = Issuer()->active.at("ES384").kid;
+  EXPECT_EQ(*issuers_.RotateDueKeys(0), 0);
+  clock_.Advance(std::chrono::seconds(99));
+  EXPECT_EQ(*issuers_.RotateDueKeys(100), 0);
+  EXPECT_EQ(Issuer()->active.at("ES384").kid, first);
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(*issuers_.RotateDueKeys(100), 1);
+  EXPECT_NE(Issuer()->active.at("ES384").kid, first);
+  EXPECT_NE(Issuer()->published->Find(first), nullptr);
+  EXPECT_EQ(*issuers_.RotateDueKeys(100), 0);  // the new keys are not due yet
+}
+
 }  // namespace
 }  // namespace irsa::oidc
