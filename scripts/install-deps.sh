@@ -16,6 +16,8 @@ packages=(
   clang clang-format libgtest-dev libgmock-dev libbenchmark-dev
   # tests: real clients and servers
   python3 awscli postgresql openssl curl wrk sqlite3
+  # tests/e2e/test_iam_login_mfa.py reads CreateVirtualMFADevice's QR code back with zbarimg
+  zbar-tools
   # `irsa --version` reads the commit at configure time; the completion test runs zsh
   git zsh
   # tests/e2e/test_readme_blocks.py runs the documents in a private network namespace
