@@ -363,6 +363,19 @@ class VirtualMfaTest(IamTestCase):
             serial = created["VirtualMFADevice"]["SerialNumber"]
             with open(seed_file) as f:
                 seed = f.read().strip()
+            # The QR code bootstrap writes the PNG itself.
+            png_file = os.path.join(tmp, "qr.png")
+            run(admin, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name",
+                "dave-tablet", "--outfile", png_file, "--bootstrap-method", "QRCodePNG")
+            with open(png_file, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+            zbarimg = shutil.which("zbarimg")
+            if zbarimg:
+                out = subprocess.run([zbarimg, "-q", "--raw", png_file], capture_output=True,
+                                     text=True, timeout=60)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertTrue(out.stdout.startswith(
+                    "otpauth://totp/irsa:dave-tablet%%40%s?secret=" % ACCOUNT), out.stdout)
         self.assertRegex(seed, r"^[A-Z2-7]{64}$")
         now = step_now()
         run(admin, "iam", "enable-mfa-device", "--user-name", "dave", "--serial-number", serial,
