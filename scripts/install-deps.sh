@@ -20,6 +20,8 @@ packages=(
   python3 awscli postgresql openssl curl wrk sqlite3
   # tests/e2e/test_iam_keys_certs.py compares SSH key fingerprints with ssh-keygen's
   openssh-client
+  # tests/e2e/test_iam_login_mfa.py reads CreateVirtualMFADevice's QR code back with zbarimg
+  zbar-tools
   # `irsa --version` reads the commit at configure time; the completion test runs zsh
   git zsh
   # tests/e2e/test_readme_blocks.py runs the documents in a private network namespace

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 
 #include "base/arn.h"
+#include "base/encoding.h"
+#include "base/qr_code.h"
 #include "base/strings.h"
 #include "crypto/totp.h"
 #include "iam/iam_errors.h"
@@ -145,6 +147,12 @@ std::string MfaSerial(const std::string& account, const std::string& path,
   return IamArn(account, "mfa" + path + name);
 }
 
+std::string MfaOtpauthUri(const std::string& account, const std::string& name,
+                          const std::string& base32_seed) {
+  return "otpauth://totp/irsa:" + PercentEncode(name + "@" + account) + "?secret=" + base32_seed +
+         "&issuer=irsa";
+}
+
 Result<CreatedMfaDevice> CreateVirtualMfaDevice(const ServiceContext& ctx,
                                                 const std::string& account, const std::string& name,
                                                 const std::string& path,
@@ -169,6 +177,8 @@ Result<CreatedMfaDevice> CreateVirtualMfaDevice(const ServiceContext& ctx,
     return tx.Insert(DeviceRow(account, device));
   }));
   out.base32_seed = crypto::Base32Encode(device.seed);
+  std::optional<QrCode> qr = EncodeQrCode(MfaOtpauthUri(account, name, out.base32_seed));
+  if (qr) out.qr_code_png = QrCodePng(*qr);  // always fits: a name is at most 226 characters
   return out;
 }
 

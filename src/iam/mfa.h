@@ -49,7 +49,14 @@ std::string MfaSerial(const std::string& account, const std::string& path, const
 struct CreatedMfaDevice {
   MfaDeviceRecord device;
   std::string base32_seed;  // 64 characters (a 40-byte seed)
+  // A PNG of the QR code of MfaOtpauthUri (what authenticator apps scan).
+  std::string qr_code_png;
 };
+
+// "otpauth://totp/irsa:<name>@<account>?secret=<base32 seed>&issuer=irsa" (the label and issuer
+// percent-encoded), the Key URI Format authenticator apps read.
+std::string MfaOtpauthUri(const std::string& account, const std::string& name,
+                          const std::string& base32_seed);
 // EntityAlreadyExists "MFADevice entity at the same path and name already exists.";
 // tags as every IAM resource's (at most quotas.tags_per_resource).
 Result<CreatedMfaDevice> CreateVirtualMfaDevice(const ServiceContext& ctx,

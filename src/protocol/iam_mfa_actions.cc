@@ -1,6 +1,6 @@
 // IAM virtual MFA devices over the Query protocol. The TOTP seed appears only in
 // CreateVirtualMFADevice's result (Base32StringSeed: base64 of the Base32 text, a blob as the
-// model says); QRCodePNG is not produced (irsa has no QR encoder; docs/iam.md).
+// model says) and QRCodePNG (base64 of a PNG of the otpauth:// URI's QR code, base/qr_code.h).
 #include <optional>
 #include <string>
 
@@ -99,6 +99,9 @@ Result<HttpResponse> CreateVirtualMFADevice(const QueryCall& call) {
   w.Open("VirtualMFADevice")
       .Element("SerialNumber", created.device.serial)
       .Element("Base32StringSeed", Base64Encode(created.base32_seed));
+  if (!created.qr_code_png.empty()) {
+    w.Element("QRCodePNG", Base64Encode(created.qr_code_png));
+  }
   WriteTags(w, created.device.tags);
   w.Close();
   return w.Finish(call.http.request_id);

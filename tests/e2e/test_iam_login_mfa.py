@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -167,7 +168,20 @@ class VirtualMfaTest(IamTestCase):
         seed = device["Base32StringSeed"].decode("ascii")
         self.assertRegex(seed, r"^[A-Z2-7]{64}$")
         self.assertEqual(len(base64.b32decode(seed)), 40)
-        self.assertNotIn("QRCodePNG", device)  # not produced (docs/iam.md)
+        # QRCodePNG: a real PNG of the otpauth:// URI's QR code, read back with zbarimg.
+        png = device["QRCodePNG"]
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        zbarimg = shutil.which("zbarimg")
+        if zbarimg:
+            with tempfile.NamedTemporaryFile(suffix=".png") as f:
+                f.write(png)
+                f.flush()
+                out = subprocess.run([zbarimg, "-q", "--raw", f.name], capture_output=True,
+                                     text=True, timeout=60)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertEqual(out.stdout.strip(),
+                             "otpauth://totp/irsa:alice-phone%%40%s?secret=%s&issuer=irsa"
+                             % (ACCOUNT, seed))
         self.assertEqual(device["Tags"], [{"Key": "team", "Value": "blue"}])
         with self.assertRaises(self.iam.exceptions.EntityAlreadyExistsException):
             self.iam.create_virtual_mfa_device(VirtualMFADeviceName="ALICE-PHONE")
@@ -349,6 +363,19 @@ class VirtualMfaTest(IamTestCase):
             serial = created["VirtualMFADevice"]["SerialNumber"]
             with open(seed_file) as f:
                 seed = f.read().strip()
+            # The QR code bootstrap writes the PNG itself.
+            png_file = os.path.join(tmp, "qr.png")
+            run(admin, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name",
+                "dave-tablet", "--outfile", png_file, "--bootstrap-method", "QRCodePNG")
+            with open(png_file, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+            zbarimg = shutil.which("zbarimg")
+            if zbarimg:
+                out = subprocess.run([zbarimg, "-q", "--raw", png_file], capture_output=True,
+                                     text=True, timeout=60)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertTrue(out.stdout.startswith(
+                    "otpauth://totp/irsa:dave-tablet%%40%s?secret=" % ACCOUNT), out.stdout)
         self.assertRegex(seed, r"^[A-Z2-7]{64}$")
         now = step_now()
         run(admin, "iam", "enable-mfa-device", "--user-name", "dave", "--serial-number", serial,

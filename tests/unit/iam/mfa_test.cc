@@ -36,6 +36,11 @@ class MfaTest : public IamTest {
 TEST_F(MfaTest, CreateReturnsARealSeedAndSerial) {
   EXPECT_EQ(serial_, "arn:aws:iam::111122223333:mfa/alice-phone");
   EXPECT_EQ(seed_.size(), 40u);
+  auto again = CreateVirtualMfaDevice(ctx(), kAccount, "qr", "/", {});
+  ASSERT_OK(again);
+  EXPECT_TRUE(again->qr_code_png.starts_with("\x89PNG\r\n\x1a\n"));
+  EXPECT_EQ(MfaOtpauthUri(kAccount, "a+b", "SEED"),
+            "otpauth://totp/irsa:a%2Bb%40111122223333?secret=SEED&issuer=irsa");
   EXPECT_ERROR(CreateVirtualMfaDevice(ctx(), kAccount, "ALICE-PHONE", "/x/", {}),
                "EntityAlreadyExists", "MFADevice entity at the same path and name already exists.");
   auto other = CreateVirtualMfaDevice(ctx(), kAccount, "ops", "/team/", {{"team", "blue"}});
