@@ -50,8 +50,11 @@ std::vector<OperationDoc> DocumentQueryTable(std::string_view service,
       doc.keys.push_back(keys + " (" + std::string(spec.source) + ")");
     }
     doc.authorization = std::string(AuthorizationText(entry.authorization));
-    if (entry.allow_unsigned)
-      doc.authorization += "; unsigned: the web identity token is the proof";
+    if (entry.allow_unsigned) {
+      doc.authorization += entry.iam_action == "sts:AssumeRoleWithSAML"
+                               ? "; unsigned: the SAML assertion is the proof"
+                               : "; unsigned: the web identity token is the proof";
+    }
     out.push_back(std::move(doc));
   }
   std::sort(out.begin(), out.end(),

@@ -160,6 +160,11 @@ Status ReadAssertion(xmlNode* assertion, VerifiedResponse& out) {
       }
     }
   }
+  std::vector<xmlNode*> authn = ChildElements(assertion, kSamlAssertionNs, "AuthnStatement");
+  if (!authn.empty()) {
+    IRSA_TRY(out.session_not_on_or_after,
+             TimeAttribute(authn.front(), "SessionNotOnOrAfter", "AuthnStatement"));
+  }
   for (xmlNode* statement : ChildElements(assertion, kSamlAssertionNs, "AttributeStatement")) {
     if (!ChildElements(statement, kSamlAssertionNs, "EncryptedAttribute").empty()) {
       return Invalid("encrypted attributes are not supported");

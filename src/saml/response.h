@@ -53,6 +53,8 @@ struct VerifiedResponse {
   std::optional<SystemTime> not_on_or_after;  // Conditions@NotOnOrAfter
   std::vector<std::string> audiences;         // every AudienceRestriction/Audience
   std::vector<SamlAttribute> attributes;      // AttributeStatement/Attribute, in order
+  // The first AuthnStatement's SessionNotOnOrAfter: when the IdP wants the session to end.
+  std::optional<SystemTime> session_not_on_or_after;
 };
 
 Result<VerifiedResponse> VerifySamlResponse(std::string_view xml,

@@ -163,8 +163,8 @@ Result<SamlClaims> ReadSamlClaims(const saml::VerifiedResponse& r) {
   }
   const saml::SamlAttribute* name = FindAttribute(r, kSamlSessionNameAttribute);
   if (name == nullptr || name->values.size() != 1) {
-    return Invalid("The assertion must carry one " + std::string(kSamlSessionNameAttribute) +
-                   " value");
+    return Invalid("RoleSessionName is required in AuthnResponse (one " +
+                   std::string(kSamlSessionNameAttribute) + " attribute value)");
   }
   out.session_name = name->values.front();
   if (out.session_name.size() < 2 || out.session_name.size() > 64 ||

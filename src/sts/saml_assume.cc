@@ -1,5 +1,8 @@
 // AssumeRoleWithSAML: the assertion verified (saml/response.h), checked (sts/saml_assertion.h),
 // the trust policy decided with the saml:* keys, the session minted like the other assumptions.
+#include <algorithm>
+#include <chrono>
+
 #include "base/arn.h"
 #include "base/encoding.h"
 #include "iam/saml_providers.h"
@@ -145,7 +148,19 @@ Result<IssuedCredentials> StsService::Saml(const SamlAssumeRequest& request,
   record.account = account;
   record.session_name = claims.session_name;
   record.issued_at = issued;
+  // The IdP's AuthnStatement SessionNotOnOrAfter ends the session earlier (AWS: "whichever is
+  // shorter").
   record.expires_at = issued + duration;
+  if (response.session_not_on_or_after) {
+    const int64_t session_end = std::chrono::duration_cast<std::chrono::seconds>(
+                                    response.session_not_on_or_after->time_since_epoch())
+                                    .count();
+    if (session_end <= issued) {
+      return errors::ExpiredTokenException(
+          "Token is expired: the assertion's AuthnStatement SessionNotOnOrAfter has passed");
+    }
+    record.expires_at = std::min(record.expires_at, session_end);
+  }
   record.session_policy = request.session_policies.policy.value_or("");
   record.session_policy_arns = request.session_policies.policy_arns;
   record.federated_provider = provider->arn;

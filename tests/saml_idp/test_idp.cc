@@ -134,8 +134,11 @@ std::string ResponseXml(AssertionSpec spec, int64_t now) {
          "\"><saml:AudienceRestriction><saml:Audience>" + XmlEscape(spec.audience) +
          "</saml:Audience></saml:AudienceRestriction></saml:Conditions>"
          "<saml:AuthnStatement AuthnInstant=\"" +
-         issue +
-         "\"><saml:AuthnContext><saml:AuthnContextClassRef>"
+         issue + "\"" +
+         (spec.session_not_on_or_after == 0
+              ? std::string()
+              : " SessionNotOnOrAfter=\"" + Iso(spec.session_not_on_or_after) + "\"") +
+         "><saml:AuthnContext><saml:AuthnContextClassRef>"
          "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
          "</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>"
          "<saml:AttributeStatement>" +

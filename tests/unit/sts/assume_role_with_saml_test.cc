@@ -159,6 +159,11 @@ TEST_F(AssumeRoleWithSamlTest, DurationFromTheRequestOrTheSessionDurationAttribu
   Result<IssuedCredentials> r = Assume(Assertion(s, Idp()));
   ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->expiration, clock_.Now() + std::chrono::seconds(1800));
+  saml_test::AssertionSpec ending = Spec();
+  ending.session_not_on_or_after = clock_.NowUnixSeconds() + 1000;
+  r = Assume(Assertion(ending, Idp()));  // 3600 s asked, the IdP ends it after 1000 s
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(r->expiration, clock_.Now() + std::chrono::seconds(1000));
   SamlAssumeRequest request;
   request.role_arn = RoleArn("Dev");
   request.principal_arn = kSamlProviderArn;
