@@ -7,10 +7,12 @@
 
 #include "base/strings.h"
 #include "base/time_format.h"
+#include "iam/access_key_usage.h"
 #include "iam/iam_errors.h"
 #include "iam/login_profiles.h"
 #include "iam/lookup.h"
 #include "iam/records.h"
+#include "iam/user_keys.h"
 #include "store/json_fields.h"
 
 namespace irsa::iam {
@@ -46,19 +48,36 @@ Result<std::vector<AccessKeyRecord>> KeysOf(store::StoreTx& tx, const std::strin
   return keys;
 }
 
-void AppendKeys(std::vector<std::string>& cells, const std::vector<AccessKeyRecord>& keys) {
+// The access-key columns (two keys, oldest first; their last use merged with this node's unflushed
+// record) and the signing-certificate columns (two certificates, oldest first).
+void AppendKeys(const ServiceContext& ctx, std::vector<std::string>& cells,
+                const std::vector<AccessKeyRecord>& keys,
+                std::vector<SigningCertificateRecord> certs) {
   for (size_t i = 0; i < 2; ++i) {
-    if (i < keys.size()) {
-      cells.push_back(keys[i].status == AccessKeyStatus::kActive ? "true" : "false");
-      cells.push_back(ReportTime(keys[i].created));
-    } else {
-      cells.push_back("false");
-      cells.push_back(kNa);
+    if (i >= keys.size()) {
+      cells.insert(cells.end(), {"false", kNa, kNa, kNa, kNa});
+      continue;
     }
-    // Last use is not recorded by this report (GetAccessKeyLastUsed is another family's).
-    cells.insert(cells.end(), {kNa, kNa, kNa});
+    cells.push_back(keys[i].status == AccessKeyStatus::kActive ? "true" : "false");
+    cells.push_back(ReportTime(keys[i].created));
+    if (std::optional<KeyUse> use = LastUseOf(ctx, keys[i])) {
+      cells.insert(cells.end(), {ReportTime(use->when), use->region, use->service});
+    } else {
+      cells.insert(cells.end(), {kNa, kNa, kNa});
+    }
   }
-  cells.insert(cells.end(), {"false", kNa, "false", kNa});  // signing certificates
+  std::sort(certs.begin(), certs.end(),
+            [](const SigningCertificateRecord& a, const SigningCertificateRecord& b) {
+              return a.uploaded < b.uploaded;
+            });
+  for (size_t i = 0; i < 2; ++i) {
+    if (i < certs.size()) {
+      cells.push_back(certs[i].status == CredentialStatus::kActive ? "true" : "false");
+      cells.push_back(ReportTime(certs[i].uploaded));
+    } else {
+      cells.insert(cells.end(), {"false", kNa});
+    }
+  }
 }
 
 std::string Line(const std::vector<std::string>& cells) {
@@ -70,7 +89,8 @@ std::string Line(const std::vector<std::string>& cells) {
   return out;
 }
 
-Result<std::string> BuildReport(store::StoreTx& tx, const std::string& account) {
+Result<std::string> BuildReport(const ServiceContext& ctx, store::StoreTx& tx,
+                                const std::string& account) {
   std::string csv = kCredentialReportColumns;
   IRSA_TRY(auto account_row, tx.Get({account, kind::kAccount, "", account}));
   SystemTime account_created{};
@@ -87,7 +107,9 @@ Result<std::string> BuildReport(store::StoreTx& tx, const std::string& account) 
                                    "not_supported",
                                    "false"};
   IRSA_TRY(std::vector<AccessKeyRecord> root_keys, KeysOf(tx, account, ""));
-  AppendKeys(root, root_keys);
+  IRSA_TRY(std::vector<SigningCertificateRecord> root_certs,
+           SigningCertificatesOf(tx, account, ""));
+  AppendKeys(ctx, root, root_keys, std::move(root_certs));
   csv += "\n" + Line(root);
 
   IRSA_TRY(auto policy_row, tx.Get({account, kind::kPasswordPolicy, "", "policy"}));
@@ -116,7 +138,9 @@ Result<std::string> BuildReport(store::StoreTx& tx, const std::string& account) 
              tx.Count({.account = account, .kind = kind::kMfaAssignment, .parent = row.id.key}));
     cells.push_back(devices > 0 ? "true" : "false");
     IRSA_TRY(std::vector<AccessKeyRecord> keys, KeysOf(tx, account, row.id.key));
-    AppendKeys(cells, keys);
+    IRSA_TRY(std::vector<SigningCertificateRecord> certs,
+             SigningCertificatesOf(tx, account, row.id.key));
+    AppendKeys(ctx, cells, keys, std::move(certs));
     csv += "\n" + Line(cells);
   }
   return csv;
@@ -138,7 +162,7 @@ Result<GenerateReportResult> GenerateCredentialReport(const ServiceContext& ctx,
         return OkStatus();
       }
     }
-    IRSA_TRY(std::string csv, BuildReport(tx, account));
+    IRSA_TRY(std::string csv, BuildReport(ctx, tx, account));
     store::Row row;
     row.id = {account, kReportKind, "", kReportKey};
     row.body = json::serialize(

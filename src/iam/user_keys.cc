@@ -308,6 +308,20 @@ Result<SigningCertificateRecord> UploadSigningCertificate(const ServiceContext& 
   return record;
 }
 
+Result<std::vector<SigningCertificateRecord>> SigningCertificatesOf(store::StoreTx& tx,
+                                                                    const std::string& account,
+                                                                    const std::string& user_key) {
+  IRSA_TRY(
+      std::vector<store::Row> rows,
+      ListAllRows(tx, {.account = account, .kind = kind::kSigningCertificate, .parent = user_key}));
+  std::vector<SigningCertificateRecord> out;
+  for (const store::Row& row : rows) {
+    IRSA_TRY(SigningCertificateRecord cert, CertFromRow(row));
+    out.push_back(std::move(cert));
+  }
+  return out;
+}
+
 Result<ListPage<SigningCertificateRecord>> ListSigningCertificates(const ServiceContext& ctx,
                                                                    const std::string& account,
                                                                    const std::string& user_name,

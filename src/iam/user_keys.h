@@ -18,10 +18,12 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "iam/records.h"
 #include "iam/service_context.h"
+#include "store/store.h"
 
 namespace irsa::iam {
 
@@ -65,6 +67,12 @@ struct SigningCertificateRecord {
   CredentialStatus status = CredentialStatus::kActive;
   SystemTime uploaded{};
 };
+
+// Inside a transaction: every signing certificate of the user stored under `user_key` ("" for the
+// root user), in store order.
+Result<std::vector<SigningCertificateRecord>> SigningCertificatesOf(store::StoreTx& tx,
+                                                                    const std::string& account,
+                                                                    const std::string& user_key);
 
 // MalformedCertificate (not an X.509 PEM), InvalidCertificate (expired or not yet valid),
 // DuplicateCertificate (already uploaded in the account), LimitExceeded, NoSuchEntity.

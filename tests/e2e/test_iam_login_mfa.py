@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 
+import boto3
 import botocore
 
 import irsa_fixture as fx
@@ -400,8 +401,20 @@ class CredentialReportTest(IamTestCase):
             self.iam.get_credential_report()
         self.assertError(ctx, "ReportNotPresent", 410)
         self.iam.create_user(UserName="alice")
-        self.iam.create_access_key(UserName="alice")
+        key = self.iam.create_access_key(UserName="alice")["AccessKey"]
         self.iam.create_login_profile(UserName="alice", Password="Alice-pass-1")
+        # A use of alice's key (STS in us-west-2) and a signing certificate: the report shows
+        # the node's unflushed last use and the certificate.
+        sts = boto3.client("sts", endpoint_url=self.server.http, region_name="us-west-2",
+                           aws_access_key_id=key["AccessKeyId"],
+                           aws_secret_access_key=key["SecretAccessKey"])
+        sts.get_caller_identity()
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                            os.path.join(tmp, "k.pem"), "-out", os.path.join(tmp, "c.pem"),
+                            "-days", "2", "-subj", "/CN=alice"], check=True, capture_output=True)
+            with open(os.path.join(tmp, "c.pem")) as f:
+                self.iam.upload_signing_certificate(UserName="alice", CertificateBody=f.read())
         serial = self.iam.create_virtual_mfa_device(
             VirtualMFADeviceName="alice")["VirtualMFADevice"]
         seed = serial["Base32StringSeed"].decode("ascii")
@@ -432,6 +445,14 @@ class CredentialReportTest(IamTestCase):
                          ("true", "true", "true", "false"))
         self.assertRegex(alice["access_key_1_last_rotated"],
                          r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
+        self.assertRegex(alice["access_key_1_last_used_date"],
+                         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
+        self.assertEqual((alice["access_key_1_last_used_region"],
+                          alice["access_key_1_last_used_service"]), ("us-west-2", "sts"))
+        self.assertEqual((alice["cert_1_active"], alice["cert_2_active"]), ("true", "false"))
+        self.assertRegex(alice["cert_1_last_rotated"], r"^\d{4}-\d\d-\d\dT")
+        self.assertEqual((bob["access_key_1_last_used_date"], bob["cert_1_active"]),
+                         ("N/A", "false"))
         self.assertEqual((bob["password_enabled"], bob["mfa_active"], bob["password_last_changed"]),
                          ("false", "false", "N/A"))
 
