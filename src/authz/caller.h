@@ -63,13 +63,13 @@ struct Caller {
   std::string web_identity_subject;
   std::string web_identity_audience;
   std::string source_identity;
-  bool chained = false;        // obtained by AssumeRole with role-session credentials
+  bool chained = false;  // obtained by AssumeRole with role-session credentials
   // The session was authenticated with an MFA code (GetSessionToken / AssumeRole with
   // SerialNumber + TokenCode) at `mfa_authenticated_at`: the request context carries
   // aws:MultiFactorAuthPresent=true and aws:MultiFactorAuthAge.
   bool mfa_authenticated = false;
   SystemTime mfa_authenticated_at{};
-  std::string session_policy;  // inline session policy text, if any
+  std::string session_policy;                    // inline session policy text, if any
   std::vector<std::string> session_policy_arns;  // managed session policies, if any
 
   bool is_root() const { return type == CallerType::kRoot; }

@@ -73,13 +73,13 @@ struct NodeOptions {
   // Serve S3 (irsa serve): opens the local object backend, which one process holds at a time;
   // offline commands on the same data directory leave it closed.
   bool serve_s3 = false;
-  std::string s3_dir;                   // "" = <data_dir>/s3: the local object backend
+  std::string s3_dir;                          // "" = <data_dir>/s3: the local object backend
   size_t s3_max_body_bytes = size_t{5} << 30;  // object bytes per S3 upload body (streamed)
   // Where object bytes live: "local" (files under s3_dir) or "forward" (an S3-compatible store,
   // s3_forward; server/s3_forward_setup.h).
   std::string s3_backend = "local";
   S3ForwardSettings s3_forward;
-  size_t max_body_bytes = 0;            // body limit of the other routes; 0: the server's
+  size_t max_body_bytes = 0;  // body limit of the other routes; 0: the server's
   // How often this node writes access keys' last use to the store (iam/access_key_usage.h).
   int key_last_used_flush_seconds = 60;
 };

@@ -41,7 +41,7 @@ struct AssertionSpec {
   int64_t not_on_or_after = 0;  // Conditions NotOnOrAfter
   int64_t confirmation_not_on_or_after = 0;
   int64_t session_not_on_or_after = 0;  // AuthnStatement SessionNotOnOrAfter; 0: none
-  std::vector<std::string> roles;  // "role-arn,provider-arn" values
+  std::vector<std::string> roles;       // "role-arn,provider-arn" values
   std::optional<std::string> session_name = "alice";
   std::optional<std::string> session_duration;
   std::vector<std::pair<std::string, std::vector<std::string>>> extra_attributes;
