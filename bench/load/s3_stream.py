@@ -18,6 +18,7 @@ grow with the object size (bodies move through fixed buffers, docs/s3.md).
 
     bench/load/s3_stream.py --size 5GiB            # the figures in docs/performance.md
     bench/load/s3_stream.py --size 256MiB --no-build
+    bench/load/s3_stream.py --size 1GiB --forward   # through the forwarding backend
 
 Prints one JSON object on stdout; progress on stderr. Needs disk for the source file and the download (in
 --work-dir, default the temporary directory) and for two stored copies (in irsa's data directory,
@@ -96,6 +97,9 @@ def main():
     parser.add_argument("--work-dir", default=None)
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--phases", default="put_object,upload_file,get_object,download_file")
+    parser.add_argument("--forward", action="store_true",
+                        help="measure irsa with --s3-backend forward in front of a second irsa "
+                             "(filesystem backend, HTTPS); RSS is the front node's")
     args = parser.parse_args()
 
     import boto3
@@ -110,10 +114,24 @@ def main():
               "build_type": loadlib.build_type(binary), "object_bytes": args.size,
               "part_bytes": args.part_size, "concurrency": args.concurrency, "phases": {}}
     server = None
+    upstream = None
     try:
         loadlib.log("writing a %d-byte source file" % args.size)
         source_md5 = make_file(source, args.size)
-        server = loadlib.Irsa(binary, extra_args=["--no-access-log"])
+        if args.forward:
+            upstream = loadlib.Irsa(binary, tls=True, extra_args=["--no-access-log"])
+            upstream.start()
+            result["upstream_pid"] = upstream.proc.pid
+            os.environ["IRSA_S3_FORWARD_ACCESS_KEY_ID"] = loadlib.ADMIN_KEY_ID
+            os.environ["IRSA_S3_FORWARD_SECRET_ACCESS_KEY"] = loadlib.ADMIN_SECRET
+            server = loadlib.Irsa(binary, extra_args=[
+                "--no-access-log", "--s3-backend", "forward",
+                "--s3-forward-endpoint", upstream.endpoints["https"],
+                "--s3-forward-ca-bundle", upstream.endpoints["ca_bundle"]])
+            result["backend"] = "forward"
+        else:
+            server = loadlib.Irsa(binary, extra_args=["--no-access-log"])
+            result["backend"] = "local"
         server.start()
         pid = server.proc.pid
         s3 = boto3.client("s3", endpoint_url=server.http, region_name=loadlib.REGION,
@@ -176,6 +194,8 @@ def main():
     finally:
         if server:
             server.stop()
+        if upstream:
+            upstream.stop()
         shutil.rmtree(work, ignore_errors=True)
     json.dump(result, sys.stdout, indent=2)
     print()

@@ -1,12 +1,12 @@
 // Where object bytes live. The S3 service (s3/service.h) validates requests, checks buckets and
-// calls one ObjectBackend; two implementations are planned:
+// calls one ObjectBackend; two implementations:
 //   - LocalBackend (s3/local_backend.h): bytes in files under DATA/s3/, the object index in the
 //     Store; crash-safe.
-//   - a forwarding backend (stage 2): re-signs each call for an existing S3-compatible store and
-//     streams bodies both ways. Every method below maps onto one or a few S3 calls (PutObject,
-//     GetObject with Range and conditions, CopyObject, ListObjectsV2, the multipart calls), and
-//     bodies only ever cross this interface as ByteSource streams, so a forwarder needs no
-//     buffering either.
+//   - S3ForwardBackend (protocol/s3_forward_backend.h, where the SigV4 signer lives): re-signs
+//     each call for an existing S3-compatible store and streams bodies both ways. Every method
+//     below maps onto one or a few S3 calls (PutObject, GetObject with Range and conditions,
+//     CopyObject, ListObjectsV2, the multipart calls), and bodies only ever cross this interface
+//     as ByteSource streams, so the forwarder needs no buffering either.
 //
 // Contract for every implementation:
 //  - Requests arrive validated by the service: bucket names, keys, metadata, tags, part numbers
