@@ -44,7 +44,7 @@ struct EvalOptions {
 
 struct LintOptions {
   std::vector<std::string> documents;
-  std::string kind = "trust";
+  std::string kind;  // empty: inferred per document (InferKind)
   bool json = false;
 };
 
@@ -76,6 +76,33 @@ std::optional<PolicyKind> ParseKind(std::string_view name) {
   if (name == "session") return PolicyKind::kSession;
   if (name == "boundary") return PolicyKind::kBoundary;
   return std::nullopt;
+}
+
+// The kind a document's shape says it is: statements with a Principal and a Resource are a
+// resource policy, with a Principal only a trust policy, without a Principal an identity policy.
+// A document that is not a JSON object of statements is compiled as a trust policy (its
+// compiler's error then says what is wrong).
+PolicyKind InferKind(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value doc = boost::json::parse(text, ec);
+  if (ec || !doc.is_object()) return PolicyKind::kTrust;
+  const boost::json::value* statements = doc.as_object().if_contains("Statement");
+  if (statements == nullptr) return PolicyKind::kTrust;
+  bool principal = false;
+  bool resource = false;
+  auto visit = [&](const boost::json::value& statement) {
+    if (!statement.is_object()) return;
+    const boost::json::object& o = statement.as_object();
+    principal |= o.contains("Principal") || o.contains("NotPrincipal");
+    resource |= o.contains("Resource") || o.contains("NotResource");
+  };
+  if (statements->is_array()) {
+    for (const boost::json::value& statement : statements->as_array()) visit(statement);
+  } else {
+    visit(*statements);
+  }
+  if (!principal) return PolicyKind::kIdentity;
+  return resource ? PolicyKind::kResource : PolicyKind::kTrust;
 }
 
 bool IsWellKnownIdp(std::string_view name) {
@@ -213,15 +240,24 @@ int RunEval(const EvalOptions& options) {
 }
 
 int RunLint(const LintOptions& options) {
-  auto kind = ParseKind(options.kind);
-  if (!kind) {
-    std::cerr << "error: unknown --kind " << options.kind << "\n";
-    return 1;
+  std::optional<PolicyKind> kind;
+  if (!options.kind.empty()) {
+    kind = ParseKind(options.kind);
+    if (!kind) {
+      std::cerr << "error: unknown --kind " << options.kind << "\n";
+      return 1;
+    }
   }
   bool problems = false;
   boost::json::array all;
   for (const std::string& spec : options.documents) {
-    auto compiled = Load(spec, *kind);
+    PolicyKind document_kind = PolicyKind::kTrust;
+    if (kind) {
+      document_kind = *kind;
+    } else if (auto text = LoadDocument(spec); text.ok()) {
+      document_kind = InferKind(*text);
+    }
+    auto compiled = Load(spec, document_kind);
     if (!compiled) {
       std::cerr << "error: " << compiled.error().message() << "\n";
       problems = true;
@@ -286,8 +322,9 @@ void AddPolicyCommands(CLI::App& app) {
       "lint", "Print lint warnings (exit 1 if any warning or invalid document)");
   lint_cmd->add_option("documents", lint->documents, "documents (inline JSON, @file or file)")
       ->required();
-  lint_cmd->add_option("--kind", lint->kind,
-                       "identity|trust|resource|session|boundary (default trust)");
+  lint_cmd->add_option(
+      "--kind", lint->kind,
+      "identity|trust|resource|session|boundary (default: from each document's shape)");
   lint_cmd->add_flag("--json", lint->json, "print warnings as JSON");
   lint_cmd->callback([lint] { ExitWith(RunLint(*lint)); });
 }

@@ -34,6 +34,32 @@ bool IsStringEqualsFamily(BaseOperator op) {
          op == BaseOperator::kStringNotEqualsIgnoreCase;
 }
 
+// "s3:GetObject"-like: an S3 action named without wildcards that acts on objects (its resource is
+// "arn:aws:s3:::bucket/key"). Bucket-level actions that mention objects (PutBucketObjectLock…)
+// are not.
+bool IsNamedS3ObjectAction(const ActionPattern& action) {
+  if (action.matches_all || action.service != "s3") return false;
+  std::string_view name = std::string_view(action.text).substr(action.text.find(':') + 1);
+  if (name.find_first_of("*?") != std::string_view::npos) return false;
+  const std::string lower = AsciiLower(name);
+  if (lower == "abortmultipartupload" || lower == "listmultipartuploadparts") return true;
+  return lower.find("object") != std::string::npos && lower.find("bucket") == std::string::npos;
+}
+
+// "arn:aws:s3:::bucket" (any partition): a bucket's ARN, which no object's ARN can match.
+bool IsS3BucketOnlyArn(std::string_view arn) {
+  if (!StartsWithIgnoreCase(arn, "arn:")) return false;
+  size_t colons = 0, pos = 0;
+  for (; pos < arn.size() && colons < 5; ++pos) {
+    if (arn[pos] == ':') ++colons;
+  }
+  if (colons < 5) return false;
+  const std::string prefix = AsciiLower(arn.substr(0, pos));
+  if (!prefix.ends_with(":s3:::")) return false;
+  std::string_view resource = arn.substr(pos);
+  return !resource.empty() && resource.find_first_of("/*?$") == std::string_view::npos;
+}
+
 std::string Label(const CompiledStatement& statement) {
   std::string out = "statement " + std::to_string(statement.index);
   if (!statement.sid.empty()) out += " (Sid \"" + statement.sid + "\")";
@@ -92,6 +118,21 @@ std::vector<LintWarning> LintPolicy(const CompiledPolicy& policy) {
     for (const std::string& op : statement.ignored_operators) {
       warn("ignored-operator", statement,
            "unknown condition operator \"" + op + "\" with an empty body is ignored");
+    }
+    if (!statement.not_action && statement.has_resource && !statement.not_resource &&
+        !statement.resources.empty()) {
+      bool buckets_only = true;
+      for (const ArnPattern& resource : statement.resources) {
+        buckets_only &= IsS3BucketOnlyArn(resource.text());
+      }
+      for (const ActionPattern& action : statement.actions) {
+        if (!buckets_only || !IsNamedS3ObjectAction(action)) continue;
+        warn("s3-object-action-on-bucket-arn", statement,
+             "\"" + action.text +
+                 "\" acts on objects (\"arn:aws:s3:::BUCKET/KEY\") but the "
+                 "statement's resources are bucket ARNs only, so it never applies; add \"" +
+                 statement.resources.front().text() + "/*\"");
+      }
     }
     if (statement.effect != Effect::kAllow || statement.not_principal) continue;
     bool federated = false;

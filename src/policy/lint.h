@@ -20,6 +20,8 @@ struct LintWarning {
   //   operator-name-case             operator name matched only case-insensitively
   //   invalid-condition-value        a value that can never match its operator's type
   //   ignored-operator               unknown operator with an empty body (vacuously true)
+  //   s3-object-action-on-bucket-arn S3 object actions whose only resources are bucket ARNs
+  //                                  ("arn:aws:s3:::bucket" without "/*": they never match)
   std::string code;
   int statement = -1;  // index, or -1 for the whole policy
   std::string message;

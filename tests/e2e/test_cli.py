@@ -243,5 +243,29 @@ class ServerCertificateNamesTest(unittest.TestCase):
         self.assertIn("--listen-tls 127.0.0.1:443", out.stderr)
 
 
+class PolicyLintTest(unittest.TestCase):
+    WALKTHROUGH_POLICY = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                          '"Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-pod-secrets-bucket"}]}')
+
+    def test_walkthrough_policy_warns_object_action_on_bucket_arn(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "my-policy.json")
+            with open(path, "w") as f:
+                f.write(self.WALKTHROUGH_POLICY)
+            out = run(["policy", "lint", path])
+            self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+            self.assertIn("s3-object-action-on-bucket-arn", out.stdout + out.stderr)
+            self.assertIn("arn:aws:s3:::my-pod-secrets-bucket/*", out.stdout + out.stderr)
+            fixed = self.WALKTHROUGH_POLICY.replace('bucket"', 'bucket/*"')
+            with open(path, "w") as f:
+                f.write(fixed)
+            out = run(["policy", "lint", path])
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            # The kind comes from the document's shape; --kind still overrides it.
+            out = run(["policy", "lint", "--kind", "trust", path])
+            self.assertEqual(out.returncode, 1)
+            self.assertIn("prohibited field Resource", out.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

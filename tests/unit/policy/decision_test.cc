@@ -418,5 +418,31 @@ TEST(Lint, TrustPolicyWarnings) {
   EXPECT_TRUE(LintPolicy(*clean).empty());
 }
 
+TEST(Lint, S3ObjectActionsOnBucketArn) {
+  // The walkthrough's sample policy: s3:GetObject on the bucket's ARN never matches an object.
+  auto bucket_only = MustCompile(R"({"Version":"2012-10-17","Statement":[
+    {"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket","s3:PutBucketObjectLockConfiguration"],
+     "Resource":"arn:aws:s3:::my-pod-secrets-bucket"}]})",
+                                 PolicyKind::kIdentity);
+  std::vector<LintWarning> warnings = LintPolicy(*bucket_only);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].code, "s3-object-action-on-bucket-arn");
+  EXPECT_NE(warnings[0].message.find("\"s3:GetObject\""), std::string::npos);
+  EXPECT_NE(warnings[0].message.find("arn:aws:s3:::my-pod-secrets-bucket/*"), std::string::npos);
+  // Fine: an object ARN among the resources, a wildcard resource, a wildcard action, NotResource.
+  for (const char* fine : {
+           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",
+             "Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]})",
+           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",
+             "Resource":"arn:aws:s3:::b*"}]})",
+           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*",
+             "Resource":"arn:aws:s3:::b"}]})",
+           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",
+             "NotResource":"arn:aws:s3:::b"}]})"}) {
+    auto policy = MustCompile(fine, PolicyKind::kIdentity);
+    EXPECT_TRUE(LintPolicy(*policy).empty()) << fine;
+  }
+}
+
 }  // namespace
 }  // namespace irsa::policy
