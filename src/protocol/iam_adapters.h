@@ -6,10 +6,14 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
+#include "iam/records.h"
+#include "iam/service_context.h"
 #include "protocol/query_api.h"
 #include "protocol/validation.h"
 
@@ -37,6 +41,24 @@ Result<std::string> ReadUserName(const QueryCall& call, size_t max_length);
 std::string RoleResource(const QueryCall& call, const std::string& role_name);
 std::string UserResource(const QueryCall& call, const std::string& user_name);
 std::string GroupResource(const QueryCall& call, const std::string& group_name);
+
+// The tag operations of one taggable entity: Tag<entity>, Untag<entity> and List<entity>Tags,
+// authorized on `resource` (Tag with aws:RequestTag/* and aws:TagKeys, Untag with aws:TagKeys).
+// `read_id` reads the entity's identifier parameter (name or ARN) with its model checks; the
+// three functions are the entity's service-layer operations (e.g. iam::TagRole).
+struct TagOperations {
+  std::string entity;  // "Role": TagRole, UntagRole, ListRoleTags
+  std::function<Result<std::string>(const QueryCall&)> read_id;
+  Status (*tag)(const iam::ServiceContext&, const std::string& account, const std::string& id,
+                const std::vector<iam::Tag>& tags);
+  Status (*untag)(const iam::ServiceContext&, const std::string& account, const std::string& id,
+                  const std::vector<std::string>& keys);
+  Result<iam::ListPage<iam::Tag>> (*list)(const iam::ServiceContext&, const std::string& account,
+                                          const std::string& id, const std::string& marker,
+                                          int max_items);
+};
+void DeclareTagActions(QueryActionTable& iam, const TagOperations& ops,
+                       const ResourceSpec& resource);
 
 // Attach/Detach/ListAttached{Role,User,Group}Policies and
 // Put/Get/List/Delete{Role,User,Group}Policy.

@@ -125,34 +125,6 @@ Result<HttpResponse> ListInstanceProfilesForRole(const QueryCall& call) {
   return WriteProfileList(call, page);
 }
 
-Result<HttpResponse> TagInstanceProfile(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadProfileName(call));
-  Validator v;
-  v.NotNull("Tags", call.params.HasList("Tags"));
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(iam::TagInstanceProfile(*call.services.iam, call.account(), name, tags));
-  return call.Empty();
-}
-
-Result<HttpResponse> UntagInstanceProfile(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadProfileName(call));
-  IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(iam::UntagInstanceProfile(*call.services.iam, call.account(), name, keys));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListInstanceProfileTags(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadProfileName(call));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_TRY(auto page, iam::ListInstanceProfileTags(*call.services.iam, call.account(), name,
-                                                   paging.marker, paging.max_items));
-  XmlWriter w = call.Writer();
-  WriteTagList(w, page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
 }  // namespace
 
 void RegisterIamInstanceProfileActions(QueryActionTable& iam) {
@@ -166,11 +138,10 @@ void RegisterIamInstanceProfileActions(QueryActionTable& iam) {
   Declare(iam, "iam", "RemoveRoleFromInstanceProfile", RemoveRoleFromInstanceProfile,
           InstanceProfile());
   Declare(iam, "iam", "ListInstanceProfilesForRole", ListInstanceProfilesForRole, Role());
-  Declare(iam, "iam", "TagInstanceProfile", TagInstanceProfile, InstanceProfile(),
-          {RequestTagKeys()});
-  Declare(iam, "iam", "UntagInstanceProfile", UntagInstanceProfile, InstanceProfile(),
-          {TagKeysKey()});
-  Declare(iam, "iam", "ListInstanceProfileTags", ListInstanceProfileTags, InstanceProfile());
+  DeclareTagActions(iam,
+                    {"InstanceProfile", ReadProfileName, iam::TagInstanceProfile,
+                     iam::UntagInstanceProfile, iam::ListInstanceProfileTags},
+                    InstanceProfile());
 }
 
 }  // namespace irsa::protocol

@@ -203,31 +203,6 @@ Result<HttpResponse> ListVirtualMFADevices(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
-Result<HttpResponse> TagMFADevice(const QueryCall& call) {
-  IRSA_TRY(std::string serial, ReadSerial(call));
-  IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(iam::TagMfaDevice(*call.services.iam, call.account(), serial, tags));
-  return call.Empty();
-}
-
-Result<HttpResponse> UntagMFADevice(const QueryCall& call) {
-  IRSA_TRY(std::string serial, ReadSerial(call));
-  IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(iam::UntagMfaDevice(*call.services.iam, call.account(), serial, keys));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListMFADeviceTags(const QueryCall& call) {
-  IRSA_TRY(std::string serial, ReadSerial(call));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_TRY(auto page, iam::ListMfaDeviceTags(*call.services.iam, call.account(), serial,
-                                             paging.marker, paging.max_items));
-  XmlWriter w = call.Writer();
-  WriteTagList(w, page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
 }  // namespace
 
 void RegisterIamMfaActions(QueryActionTable& iam) {
@@ -241,9 +216,10 @@ void RegisterIamMfaActions(QueryActionTable& iam) {
   Declare(iam, "iam", "ListMFADevices", ListMFADevices, UserOrCaller());
   Declare(iam, "iam", "GetMFADevice", GetMFADevice, UserOrCaller());
   Declare(iam, "iam", "ListVirtualMFADevices", ListVirtualMFADevices, AllOf("mfa"));
-  Declare(iam, "iam", "TagMFADevice", TagMFADevice, Mfa(), {RequestTagKeys()});
-  Declare(iam, "iam", "UntagMFADevice", UntagMFADevice, Mfa(), {TagKeysKey()});
-  Declare(iam, "iam", "ListMFADeviceTags", ListMFADeviceTags, Mfa());
+  DeclareTagActions(
+      iam,
+      {"MFADevice", ReadSerial, iam::TagMfaDevice, iam::UntagMfaDevice, iam::ListMfaDeviceTags},
+      Mfa());
 }
 
 }  // namespace irsa::protocol

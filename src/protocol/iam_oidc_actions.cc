@@ -5,6 +5,7 @@
 
 #include "iam/lookup.h"
 #include "iam/oidc_providers.h"
+#include "protocol/iam_adapters.h"
 #include "protocol/iam_xml.h"
 #include "protocol/query_api.h"
 #include "protocol/validation.h"
@@ -125,36 +126,6 @@ Result<HttpResponse> UpdateOpenIDConnectProviderThumbprint(const QueryCall& call
   return call.Empty();
 }
 
-Result<HttpResponse> TagOpenIDConnectProvider(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadProviderArn(call));
-  Validator v;
-  v.NotNull("Tags", call.params.HasList("Tags"));
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(
-      iam::TagOpenIDConnectProvider(*call.services.iam, call.account(), arn, tags));
-  return call.Empty();
-}
-
-Result<HttpResponse> UntagOpenIDConnectProvider(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadProviderArn(call));
-  IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(
-      iam::UntagOpenIDConnectProvider(*call.services.iam, call.account(), arn, keys));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListOpenIDConnectProviderTags(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadProviderArn(call));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_TRY(auto page, iam::ListOpenIDConnectProviderTags(*call.services.iam, call.account(), arn,
-                                                         paging.marker, paging.max_items));
-  XmlWriter w = call.Writer();
-  WriteTagList(w, page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
 }  // namespace
 
 void RegisterIamOidcActions(QueryActionTable& iam) {
@@ -170,12 +141,10 @@ void RegisterIamOidcActions(QueryActionTable& iam) {
           RemoveClientIDFromOpenIDConnectProvider, OidcProvider());
   Declare(iam, "iam", "UpdateOpenIDConnectProviderThumbprint",
           UpdateOpenIDConnectProviderThumbprint, OidcProvider());
-  Declare(iam, "iam", "TagOpenIDConnectProvider", TagOpenIDConnectProvider, OidcProvider(),
-          {RequestTagKeys()});
-  Declare(iam, "iam", "UntagOpenIDConnectProvider", UntagOpenIDConnectProvider, OidcProvider(),
-          {TagKeysKey()});
-  Declare(iam, "iam", "ListOpenIDConnectProviderTags", ListOpenIDConnectProviderTags,
-          OidcProvider());
+  DeclareTagActions(iam,
+                    {"OpenIDConnectProvider", ReadProviderArn, iam::TagOpenIDConnectProvider,
+                     iam::UntagOpenIDConnectProvider, iam::ListOpenIDConnectProviderTags},
+                    OidcProvider());
 }
 
 }  // namespace irsa::protocol

@@ -176,34 +176,6 @@ Result<HttpResponse> SetDefaultPolicyVersion(const QueryCall& call) {
   return call.Empty();
 }
 
-Result<HttpResponse> TagPolicy(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadPolicyArn(call));
-  Validator v;
-  v.NotNull("Tags", call.params.HasList("Tags"));
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(iam::TagPolicy(*call.services.iam, call.account(), arn, tags));
-  return call.Empty();
-}
-
-Result<HttpResponse> UntagPolicy(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadPolicyArn(call));
-  IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(iam::UntagPolicy(*call.services.iam, call.account(), arn, keys));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListPolicyTags(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadPolicyArn(call));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_TRY(auto page, iam::ListPolicyTags(*call.services.iam, call.account(), arn, paging.marker,
-                                          paging.max_items));
-  XmlWriter w = call.Writer();
-  WriteTagList(w, page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
 void WriteEntities(XmlWriter& w, std::string_view list, std::string_view name_element,
                    std::string_view id_element, const std::vector<iam::PolicyEntity>& entities) {
   if (entities.empty()) {
@@ -305,9 +277,9 @@ void RegisterIamPolicyActions(QueryActionTable& iam) {
   Declare(iam, "iam", "ListPolicyVersions", ListPolicyVersions, Policy());
   Declare(iam, "iam", "DeletePolicyVersion", DeletePolicyVersion, Policy());
   Declare(iam, "iam", "SetDefaultPolicyVersion", SetDefaultPolicyVersion, Policy());
-  Declare(iam, "iam", "TagPolicy", TagPolicy, Policy(), {RequestTagKeys()});
-  Declare(iam, "iam", "UntagPolicy", UntagPolicy, Policy(), {TagKeysKey()});
-  Declare(iam, "iam", "ListPolicyTags", ListPolicyTags, Policy());
+  DeclareTagActions(
+      iam, {"Policy", ReadPolicyArn, iam::TagPolicy, iam::UntagPolicy, iam::ListPolicyTags},
+      Policy());
   Declare(iam, "iam", "ListEntitiesForPolicy", ListEntitiesForPolicy, Policy());
   Declare(iam, "iam", "GetAccountSummary", GetAccountSummary, AnyResource());
   RegisterIamSimulationActions(iam);

@@ -147,34 +147,6 @@ Result<HttpResponse> ListRoles(const QueryCall& call) {
   return w.Finish(call.http.request_id);
 }
 
-Result<HttpResponse> TagRole(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadRoleName(call));
-  Validator v;
-  v.NotNull("Tags", call.params.HasList("Tags"));
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(iam::TagRole(*call.services.iam, call.account(), name, tags));
-  return call.Empty();
-}
-
-Result<HttpResponse> UntagRole(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadRoleName(call));
-  IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(iam::UntagRole(*call.services.iam, call.account(), name, keys));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListRoleTags(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadRoleName(call));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_TRY(auto page, iam::ListRoleTags(*call.services.iam, call.account(), name, paging.marker,
-                                        paging.max_items));
-  XmlWriter w = call.Writer();
-  WriteTagList(w, page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
 Result<HttpResponse> PutRolePermissionsBoundary(const QueryCall& call) {
   IRSA_TRY(std::string name, ReadRoleName(call));
   IRSA_TRY(std::string_view boundary, call.params.Require("PermissionsBoundary"));
@@ -254,9 +226,8 @@ void RegisterIamRoleActions(QueryActionTable& iam) {
   Declare(iam, "iam", "UpdateAssumeRolePolicy", UpdateAssumeRolePolicy, Role());
   Declare(iam, "iam", "DeleteRole", DeleteRole, Role());
   Declare(iam, "iam", "ListRoles", ListRoles, AnyResource());
-  Declare(iam, "iam", "TagRole", TagRole, Role(), {RequestTagKeys()});
-  Declare(iam, "iam", "UntagRole", UntagRole, Role(), {TagKeysKey()});
-  Declare(iam, "iam", "ListRoleTags", ListRoleTags, Role());
+  DeclareTagActions(iam, {"Role", ReadRoleName, iam::TagRole, iam::UntagRole, iam::ListRoleTags},
+                    Role());
   Declare(iam, "iam", "PutRolePermissionsBoundary", PutRolePermissionsBoundary, Role(),
           {BoundaryParamKey()});
   Declare(iam, "iam", "DeleteRolePermissionsBoundary", DeleteRolePermissionsBoundary, Role(),

@@ -142,34 +142,6 @@ Result<HttpResponse> DeleteSAMLProvider(const QueryCall& call) {
   return call.Empty();
 }
 
-Result<HttpResponse> TagSAMLProvider(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadProviderArn(call));
-  Validator v;
-  v.NotNull("Tags", call.params.HasList("Tags"));
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(iam::TagSAMLProvider(*call.services.iam, call.account(), arn, tags));
-  return call.Empty();
-}
-
-Result<HttpResponse> UntagSAMLProvider(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadProviderArn(call));
-  IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(iam::UntagSAMLProvider(*call.services.iam, call.account(), arn, keys));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListSAMLProviderTags(const QueryCall& call) {
-  IRSA_TRY(std::string arn, ReadProviderArn(call));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_TRY(auto page, iam::ListSAMLProviderTags(*call.services.iam, call.account(), arn,
-                                                paging.marker, paging.max_items));
-  XmlWriter w = call.Writer();
-  WriteTagList(w, page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
 }  // namespace
 
 void RegisterIamSamlActions(QueryActionTable& iam) {
@@ -181,9 +153,10 @@ void RegisterIamSamlActions(QueryActionTable& iam) {
   Declare(iam, "iam", "ListSAMLProviders", ListSAMLProviders, AnyResource());
   Declare(iam, "iam", "UpdateSAMLProvider", UpdateSAMLProvider, provider);
   Declare(iam, "iam", "DeleteSAMLProvider", DeleteSAMLProvider, provider);
-  Declare(iam, "iam", "TagSAMLProvider", TagSAMLProvider, provider, {RequestTagKeys()});
-  Declare(iam, "iam", "UntagSAMLProvider", UntagSAMLProvider, provider, {TagKeysKey()});
-  Declare(iam, "iam", "ListSAMLProviderTags", ListSAMLProviderTags, provider);
+  DeclareTagActions(iam,
+                    {"SAMLProvider", ReadProviderArn, iam::TagSAMLProvider, iam::UntagSAMLProvider,
+                     iam::ListSAMLProviderTags},
+                    provider);
 }
 
 }  // namespace irsa::protocol

@@ -26,20 +26,6 @@ Result<std::string> ReadCertificateName(const QueryCall& call, std::string_view 
   return std::string(name);
 }
 
-// tagListType: at most 50 tags (ValidationError, as AWS; the quota check comes later).
-Status CheckTagCount(const std::vector<iam::Tag>& tags) {
-  if (tags.size() <= 50) return OkStatus();
-  std::string shown = "[";
-  for (const iam::Tag& tag : tags) {
-    if (shown.size() > 1) shown += ", ";
-    shown += "Tag(key=" + tag.key + ", value=" + tag.value + ")";
-  }
-  shown += "]";
-  Validator v;
-  v.Add("Tags", shown, "Member must have length less than or equal to 50");
-  return v.ToStatus();
-}
-
 void WriteMetadataMembers(XmlWriter& w, const iam::ServerCertificateRecord& cert) {
   w.Element("Path", cert.path)
       .Element("ServerCertificateName", cert.name)
@@ -65,7 +51,6 @@ Result<HttpResponse> UploadServerCertificate(const QueryCall& call) {
       .Pattern("CertificateChain", chain, patterns::kPolicyDocument);
   IRSA_RETURN_IF_ERROR(v.ToStatus());
   IRSA_TRY(std::vector<iam::Tag> tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(CheckTagCount(tags));
   iam::UploadServerCertificateInput input;
   input.name = std::move(name);
   input.path = std::string(path.value_or("/"));
@@ -138,35 +123,6 @@ Result<HttpResponse> DeleteServerCertificate(const QueryCall& call) {
   return call.Empty();
 }
 
-Result<HttpResponse> TagServerCertificate(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadCertificateName(call, "ServerCertificateName"));
-  Validator v;
-  v.NotNull("Tags", call.params.HasList("Tags"));
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(CheckTagCount(tags));
-  IRSA_RETURN_IF_ERROR(iam::TagServerCertificate(*call.services.iam, call.account(), name, tags));
-  return call.Empty();
-}
-
-Result<HttpResponse> UntagServerCertificate(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadCertificateName(call, "ServerCertificateName"));
-  IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(iam::UntagServerCertificate(*call.services.iam, call.account(), name, keys));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListServerCertificateTags(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadCertificateName(call, "ServerCertificateName"));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_TRY(auto page, iam::ListServerCertificateTags(*call.services.iam, call.account(), name,
-                                                     paging.marker, paging.max_items));
-  XmlWriter w = call.Writer();
-  WriteTagList(w, page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
 std::string Param(const QueryCall& call, std::string_view name, std::string_view fallback = "") {
   return std::string(call.params.Get(name).value_or(fallback));
 }
@@ -210,9 +166,12 @@ void RegisterIamServerCertificateActions(QueryActionTable& iam) {
   Declare(iam, "iam", "ListServerCertificates", ListServerCertificates, all);
   Declare(iam, "iam", "UpdateServerCertificate", UpdateServerCertificate, existing);
   Declare(iam, "iam", "DeleteServerCertificate", DeleteServerCertificate, existing);
-  Declare(iam, "iam", "TagServerCertificate", TagServerCertificate, existing, {RequestTagKeys()});
-  Declare(iam, "iam", "UntagServerCertificate", UntagServerCertificate, existing, {TagKeysKey()});
-  Declare(iam, "iam", "ListServerCertificateTags", ListServerCertificateTags, existing);
+  DeclareTagActions(
+      iam,
+      {"ServerCertificate",
+       [](const QueryCall& call) { return ReadCertificateName(call, "ServerCertificateName"); },
+       iam::TagServerCertificate, iam::UntagServerCertificate, iam::ListServerCertificateTags},
+      existing);
 }
 
 }  // namespace irsa::protocol

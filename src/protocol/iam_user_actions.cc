@@ -122,34 +122,6 @@ Result<HttpResponse> UpdateUser(const QueryCall& call) {
   return call.Empty();
 }
 
-Result<HttpResponse> TagUser(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadUserName(call, 128));
-  Validator v;
-  v.NotNull("Tags", call.params.HasList("Tags"));
-  IRSA_RETURN_IF_ERROR(v.ToStatus());
-  IRSA_TRY(auto tags, ReadTags(call.params));
-  IRSA_RETURN_IF_ERROR(iam::TagUser(*call.services.iam, call.account(), name, tags));
-  return call.Empty();
-}
-
-Result<HttpResponse> UntagUser(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadUserName(call, 128));
-  IRSA_TRY(auto keys, ReadTagKeys(call.params));
-  IRSA_RETURN_IF_ERROR(iam::UntagUser(*call.services.iam, call.account(), name, keys));
-  return call.Empty();
-}
-
-Result<HttpResponse> ListUserTags(const QueryCall& call) {
-  IRSA_TRY(std::string name, ReadUserName(call, 128));
-  IRSA_TRY(Paging paging, ReadPaging(call.params));
-  IRSA_TRY(auto page, iam::ListUserTags(*call.services.iam, call.account(), name, paging.marker,
-                                        paging.max_items));
-  XmlWriter w = call.Writer();
-  WriteTagList(w, page.items);
-  WritePaging(w, page.truncated, page.marker);
-  return w.Finish(call.http.request_id);
-}
-
 Result<HttpResponse> PutUserPermissionsBoundary(const QueryCall& call) {
   IRSA_TRY(std::string name, ReadUserName(call, 128));
   IRSA_TRY(std::string_view boundary, call.params.Require("PermissionsBoundary"));
@@ -248,9 +220,10 @@ void RegisterIamUserActions(QueryActionTable& iam) {
   Declare(iam, "iam", "ListUsers", ListUsers, all_users);
   Declare(iam, "iam", "DeleteUser", DeleteUser, User());
   Declare(iam, "iam", "UpdateUser", UpdateUser, User());
-  Declare(iam, "iam", "TagUser", TagUser, User(), {RequestTagKeys()});
-  Declare(iam, "iam", "UntagUser", UntagUser, User(), {TagKeysKey()});
-  Declare(iam, "iam", "ListUserTags", ListUserTags, User());
+  DeclareTagActions(iam,
+                    {"User", [](const QueryCall& call) { return ReadUserName(call, 128); },
+                     iam::TagUser, iam::UntagUser, iam::ListUserTags},
+                    User());
   Declare(iam, "iam", "PutUserPermissionsBoundary", PutUserPermissionsBoundary, User(),
           {BoundaryParamKey()});
   Declare(iam, "iam", "DeleteUserPermissionsBoundary", DeleteUserPermissionsBoundary, User(),
