@@ -26,67 +26,54 @@ HttpResponse RestError(const Error& error, const HttpRequest& request, std::stri
   return response;
 }
 
+// GET/HEAD <prefix><ID><document> of a hosted issuer: its discovery document and its key set
+// (at `keys_document`), 404 for anything else. `label` prefixes the metric labels ("" for the
+// cluster issuers, "Outbound" for the account issuers). `lookup` finds an issuer by id (an
+// issuer type with discovery_json and jwks_json).
+template <typename Lookup>
+HttpResponse ServeIssuerDocument(const HttpRequest& request, size_t prefix_length,
+                                 std::string_view keys_document, const std::string& label,
+                                 const Lookup& lookup) {
+  std::string_view rest = std::string_view(request.path).substr(prefix_length);
+  size_t slash = rest.find('/');
+  std::string id(rest.substr(0, slash));
+  std::string_view document = slash == std::string_view::npos ? "" : rest.substr(slash);
+  auto not_found = [] {
+    HttpResponse r = Json(404, "{\"message\":\"no such issuer document\"}", "oidc", "NotFound");
+    r.labels.error_code = "NotFound";
+    return r;
+  };
+  if (request.method != "GET" && request.method != "HEAD") return not_found();
+  auto issuer = lookup(id);
+  if (!issuer.ok()) return RestError(issuer.error(), request, "oidc", label + "Issuer");
+  if (!*issuer) return not_found();
+  if (document == "/.well-known/openid-configuration") {
+    HttpResponse r = Json(200, (**issuer)->discovery_json, "oidc", label + "Discovery");
+    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    return r;
+  }
+  if (document == keys_document) {
+    HttpResponse r = Json(200, (**issuer)->jwks_json, "oidc", label + "Keys");
+    r.headers.emplace_back("Cache-Control", "public, max-age=300");
+    return r;
+  }
+  return not_found();
+}
+
 }  // namespace
 
 Router::PrefixHandler MakeOidcIssuerHandler(oidc::ClusterRegistry& clusters) {
   return [&clusters](HttpRequest& request) -> HttpResponse {
-    // /id/<ID>/<document>
-    std::string_view rest = std::string_view(request.path).substr(4);
-    size_t slash = rest.find('/');
-    std::string id(rest.substr(0, slash));
-    std::string_view document = slash == std::string_view::npos ? "" : rest.substr(slash);
-    auto not_found = [&] {
-      HttpResponse r = Json(404, "{\"message\":\"no such issuer document\"}", "oidc", "NotFound");
-      r.labels.error_code = "NotFound";
-      return r;
-    };
-    if (request.method != "GET" && request.method != "HEAD") return not_found();
-    Result<std::optional<std::shared_ptr<const oidc::HostedIssuer>>> issuer =
-        clusters.IssuerById(id);
-    if (!issuer.ok()) return RestError(issuer.error(), request, "oidc", "Issuer");
-    if (!*issuer) return not_found();
-    if (document == "/.well-known/openid-configuration") {
-      HttpResponse r = Json(200, (**issuer)->discovery_json, "oidc", "Discovery");
-      r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-      return r;
-    }
-    if (document == "/keys") {
-      HttpResponse r = Json(200, (**issuer)->jwks_json, "oidc", "Keys");
-      r.headers.emplace_back("Cache-Control", "public, max-age=300");
-      return r;
-    }
-    return not_found();
+    return ServeIssuerDocument(request, std::string_view("/id/").size(), "/keys", "",
+                               [&](const std::string& id) { return clusters.IssuerById(id); });
   };
 }
 
 Router::PrefixHandler MakeOutboundIssuerHandler(oidc::OutboundIssuers& issuers) {
   return [&issuers](HttpRequest& request) -> HttpResponse {
-    // /outbound/<ID>/<document>
-    std::string_view rest = std::string_view(request.path).substr(10);
-    size_t slash = rest.find('/');
-    std::string id(rest.substr(0, slash));
-    std::string_view document = slash == std::string_view::npos ? "" : rest.substr(slash);
-    auto not_found = [&] {
-      HttpResponse r = Json(404, "{\"message\":\"no such issuer document\"}", "oidc", "NotFound");
-      r.labels.error_code = "NotFound";
-      return r;
-    };
-    if (request.method != "GET" && request.method != "HEAD") return not_found();
-    Result<std::optional<std::shared_ptr<const oidc::AccountIssuer>>> issuer =
-        issuers.IssuerById(id);
-    if (!issuer.ok()) return RestError(issuer.error(), request, "oidc", "OutboundIssuer");
-    if (!*issuer) return not_found();
-    if (document == "/.well-known/openid-configuration") {
-      HttpResponse r = Json(200, (**issuer)->discovery_json, "oidc", "OutboundDiscovery");
-      r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-      return r;
-    }
-    if (document == "/.well-known/jwks.json") {
-      HttpResponse r = Json(200, (**issuer)->jwks_json, "oidc", "OutboundKeys");
-      r.headers.emplace_back("Cache-Control", "public, max-age=300");
-      return r;
-    }
-    return not_found();
+    return ServeIssuerDocument(request, std::string_view("/outbound/").size(),
+                               "/.well-known/jwks.json", "Outbound",
+                               [&](const std::string& id) { return issuers.IssuerById(id); });
   };
 }
 
