@@ -19,11 +19,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 
 #include <optional>
 #include <string>
+
+#include "http/outbound_target.h"
 
 namespace irsa::http {
 
@@ -42,93 +42,10 @@ namespace {
 
 constexpr size_t kMaxResponseHeader = 64 * 1024;
 
-struct Target {
-  bool tls = false;
-  bool ip_literal = false;
-  std::string host;         // DNS name or IP address (no brackets)
-  std::string port;         // decimal
-  std::string host_header;  // Host header value
-  std::string request_target;
-  std::string display;  // scheme://host:port/path, for messages
-};
-
-Error Invalid(std::string_view url, std::string_view why) {
-  // The raw URL may hold credentials; name only that it is invalid and why.
-  (void)url;
-  return errors::InvalidParameterValue("invalid fetch URL: " + std::string(why));
-}
-
-Result<Target> ParseTarget(std::string_view url) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) return Invalid(url, "not an absolute URI");
-  const boost::urls::url_view& u = *parsed;
-  Target t;
-  std::string scheme(u.scheme());
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme == "https") {
-    t.tls = true;
-  } else if (scheme != "http") {
-    return Invalid(url, "scheme must be http or https");
-  }
-  if (!u.has_authority()) return Invalid(url, "missing host");
-  if (u.has_userinfo()) return Invalid(url, "credentials in URLs are not supported");
-  switch (u.host_type()) {
-    case boost::urls::host_type::name:
-      t.host = u.host();
-      break;
-    case boost::urls::host_type::ipv4:
-    case boost::urls::host_type::ipv6:
-      t.host = u.host_address();
-      t.ip_literal = true;
-      break;
-    default:
-      return Invalid(url, "unsupported host");
-  }
-  if (t.host.empty()) return Invalid(url, "missing host");
-  const char* default_port = t.tls ? "443" : "80";
-  if (u.has_port()) {
-    if (u.port().empty() || u.port_number() == 0) return Invalid(url, "bad port");
-    t.port = std::to_string(u.port_number());
-  } else {
-    t.port = default_port;
-  }
-  std::string bracketed =
-      u.host_type() == boost::urls::host_type::ipv6 ? "[" + t.host + "]" : t.host;
-  t.host_header = bracketed;
-  if (t.port != default_port) t.host_header += ":" + t.port;
-  std::string path(u.encoded_path());
-  if (path.empty()) path = "/";
-  t.request_target = path;
-  if (u.has_query()) {
-    t.request_target += '?';
-    t.request_target += std::string_view(u.encoded_query());
-  }
-  t.display = scheme + "://" + bracketed + ":" + t.port + path;
-  return t;
-}
-
-bool SafeHeaderText(std::string_view s) {
-  for (char c : s) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
-}
-
-std::string OpenSslErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
-
 // One GET exchange on its own io_context.
 class Exchange {
  public:
-  Exchange(asio::io_context& ioc, const Target& target, const FetchRequest& request,
+  Exchange(asio::io_context& ioc, const OutboundTarget& target, const FetchRequest& request,
            const FetcherOptions& options, asio::ssl::context* tls)
       : target_(target),
         request_(request),
@@ -273,7 +190,7 @@ class Exchange {
     response_.body = std::move(msg.body());
   }
 
-  const Target& target_;
+  const OutboundTarget& target_;
   const FetchRequest& request_;
   const FetcherOptions& options_;
   tcp::resolver resolver_;
@@ -322,7 +239,7 @@ Fetcher::Fetcher(FetcherOptions options, std::unique_ptr<TlsContext> tls)
 Fetcher::~Fetcher() = default;
 
 Result<FetchResponse> Fetcher::Get(const FetchRequest& request) {
-  IRSA_TRY(Target target, ParseTarget(request.url));
+  IRSA_TRY(OutboundTarget target, ParseOutboundTarget(request.url, "fetch URL"));
   for (const auto& [name, value] : request.headers) {
     if (name.empty() || !SafeHeaderText(name) || !SafeHeaderText(value) ||
         name.find(':') != std::string::npos) {

@@ -15,14 +15,13 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
 
 #include "base/error.h"
+#include "http/outbound_target.h"
 
 namespace irsa::http {
 
@@ -34,85 +33,6 @@ namespace {
 constexpr size_t kReceiveBuffer = 64 * 1024;  // also the longest header line
 constexpr size_t kSendBuffer = 64 * 1024;
 constexpr size_t kMaxHeader = 64 * 1024;
-
-struct Target {
-  bool tls = false;
-  bool ip_literal = false;
-  std::string host;  // DNS name or IP address (no brackets)
-  std::string port;
-  std::string host_header;
-  std::string request_target;
-  std::string display;  // scheme://host:port/path, for messages (no query)
-};
-
-Result<Target> ParseTarget(std::string_view url) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  auto invalid = [](std::string_view why) {
-    return errors::InvalidParameterValue("invalid URL: " + std::string(why));
-  };
-  if (!parsed) return invalid("not an absolute URI");
-  const boost::urls::url_view& u = *parsed;
-  Target t;
-  std::string scheme(u.scheme());
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme == "https") {
-    t.tls = true;
-  } else if (scheme != "http") {
-    return invalid("scheme must be http or https");
-  }
-  if (!u.has_authority() || u.has_userinfo()) return invalid("host without credentials needed");
-  switch (u.host_type()) {
-    case boost::urls::host_type::name:
-      t.host = u.host();
-      break;
-    case boost::urls::host_type::ipv4:
-    case boost::urls::host_type::ipv6:
-      t.host = u.host_address();
-      t.ip_literal = true;
-      break;
-    default:
-      return invalid("unsupported host");
-  }
-  if (t.host.empty()) return invalid("missing host");
-  const char* default_port = t.tls ? "443" : "80";
-  if (u.has_port()) {
-    if (u.port().empty() || u.port_number() == 0) return invalid("bad port");
-    t.port = std::to_string(u.port_number());
-  } else {
-    t.port = default_port;
-  }
-  std::string bracketed =
-      u.host_type() == boost::urls::host_type::ipv6 ? "[" + t.host + "]" : t.host;
-  t.host_header = bracketed;
-  if (t.port != default_port) t.host_header += ":" + t.port;
-  std::string path(u.encoded_path());
-  if (path.empty()) path = "/";
-  t.request_target = path;
-  if (u.has_query()) {
-    t.request_target += '?';
-    t.request_target += std::string_view(u.encoded_query());
-  }
-  t.display = scheme + "://" + bracketed + ":" + t.port + path;
-  return t;
-}
-
-bool SafeHeaderText(std::string_view s) {
-  for (char c : s) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
-}
-
-std::string OpenSslErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
 
 // A connected socket, optionally wrapped in TLS; blocking semantics with poll-bounded waits.
 class Connection {
@@ -132,7 +52,7 @@ class Connection {
     return errors::ServiceUnavailable(std::move(message));
   }
 
-  Status Connect(const Target& target, SSL_CTX* tls) {
+  Status Connect(const OutboundTarget& target, SSL_CTX* tls) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -411,7 +331,7 @@ Result<std::unique_ptr<StreamClient>> StreamClient::Create(StreamClientOptions o
 }
 
 Result<std::unique_ptr<StreamResponse>> StreamClient::Send(const StreamRequest& request) {
-  IRSA_TRY(Target target, ParseTarget(request.url));
+  IRSA_TRY(OutboundTarget target, ParseOutboundTarget(request.url, "URL"));
   std::string head = request.method + " " + target.request_target + " HTTP/1.1\r\n";
   bool has_host = false;
   for (const auto& [name, value] : request.headers) {
